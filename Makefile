@@ -1,0 +1,54 @@
+# The project's interface. Bare `make` prints help. Every target installs what it needs from uv.lock.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+RUN := $(UV) run --frozen --no-sync
+STAMP := .venv/.installed
+PACKAGES := databricks-shared-utilities databricks-ai-agents databricks-project-templates
+# Tests must run with Delta Lake active: a missing jar fails the run instead of silently using parquet.
+export DBX_SPARK__REQUIRE_DELTA ?= true
+export SPARK_LOCAL_IP ?= 127.0.0.1
+
+.PHONY: help install lint test bench build demo clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
+	@$(UV) --version >/dev/null 2>&1 || { echo "uv is not installed: run '$(PYTHON) -m pip install uv' (or see .ci/run)"; exit 1; }
+	$(UV) sync --all-packages --locked
+	$(RUN) databricks-utils install-delta
+	@touch $@
+
+install: $(STAMP) ## Create .venv from uv.lock and fetch the Delta Lake jars (once)
+
+lint: $(STAMP) ## ruff check, ruff format --check, mypy (strict), import-linter
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+	$(RUN) lint-imports
+
+test: $(STAMP) ## Run every test this machine can run, with branch coverage (>= 90 %)
+	@rm -f .coverage .coverage.*
+	@# pytest exits 5 when it collected nothing: that is a broken test selection, not a pass.
+	@$(RUN) coverage run -m pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): check testpaths and PYTEST_ARGS" >&2; exit 1; fi; \
+	  exit $$rc
+	@$(RUN) coverage combine -q
+	$(RUN) coverage report
+
+bench: $(STAMP) ## Run the benchmarks and print medians and ratios (see benchmarks/README.md)
+	$(RUN) python benchmarks/bench_config.py
+	$(RUN) python benchmarks/bench_spark.py
+	$(RUN) python benchmarks/bench_fixtures.py
+
+build: $(STAMP) ## Build wheels and sdists of the three packages into dist/
+	$(UV) build --all-packages -o dist
+
+demo: $(STAMP) ## Load a config, start local Spark with Delta, and run a MERGE (replaced by the agent demo later)
+	$(RUN) python databricks-shared-utilities/examples/demo.py
+
+clean: ## Remove build output, caches and the virtualenv
+	rm -rf .venv dist build .coverage .coverage.* htmlcov .mypy_cache .ruff_cache .pytest_cache .hypothesis spark-warehouse metastore_db derby.log
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
