@@ -1,0 +1,152 @@
+"""The `databricks-utils` command, run as a real subprocess the way users run it."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.subprocess
+
+
+def run(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DBX_")}
+    return subprocess.run(
+        [sys.executable, "-m", "databricks_utils", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=clean | env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "project.yaml").write_text(
+        "name: orders\ncatalog:\n  catalog: main\n  schema: sales\nsecrets:\n  api_key: ${ORDERS_KEY:-s3cr3t-value}\n"
+    )
+    (config / "dev.yaml").write_text("spark:\n  shuffle_partitions: 8\n")
+    return tmp_path
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("install-delta", "config-show", "config-explain", "doctor", "connect-server"):
+        assert command in result.stdout
+
+
+def test_no_command_is_a_usage_error() -> None:
+    result = run()
+    assert result.returncode == 2
+    assert "usage: databricks-utils" in result.stderr
+
+
+def test_config_show_prints_resolved_json_without_secrets(project: Path) -> None:
+    result = run("config-show", "--env", "dev", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert '"shuffle_partitions": 8' in result.stdout
+    assert '"schema": "sales"' in result.stdout
+    assert "s3cr3t-value" not in result.stdout
+    assert "**********" in result.stdout
+
+
+def test_config_explain_names_file_and_line(project: Path) -> None:
+    result = run("config-explain", "--env", "dev", "--config-dir", str(project / "config"))
+    assert result.returncode == 0, result.stderr
+    assert "dev.yaml:2" in result.stdout
+    assert "spark.shuffle_partitions" in result.stdout
+    assert "s3cr3t-value" not in result.stdout
+
+
+def test_malformed_yaml_is_one_line_error_without_traceback(project: Path) -> None:
+    (project / "config" / "dev.yaml").write_text("spark:\n  shuffle_partitions: [1\n")
+    result = run("config-show", "--env", "dev", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("databricks-utils config-show: error: ")
+    assert "dev.yaml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_env_suggests_the_right_one(project: Path) -> None:
+    result = run("config-show", "--env", "prd", cwd=project)
+    assert result.returncode == 1
+    assert "prod" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verbose_shows_the_traceback(project: Path) -> None:
+    result = run("--verbose", "config-show", "--env", "prd", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+
+
+def test_install_delta_with_a_complete_cache_starts_no_jvm() -> None:
+    result = run("install-delta")
+    assert result.returncode == 0, result.stderr
+    assert "Delta Lake jars for io.delta:delta-spark_" in result.stdout
+
+
+def test_install_delta_without_delta_spark_says_how_to_install(tmp_path: Path) -> None:
+    # A Python that lacks delta-spark: run the module with the package importable but the
+    # distribution metadata hidden, by pointing importlib.metadata at an empty site.
+    code = (
+        "import importlib.metadata as m, sys\n"
+        "real = m.version\n"
+        "def fake(name):\n"
+        "    if name == 'delta-spark': raise m.PackageNotFoundError(name)\n"
+        "    return real(name)\n"
+        "m.version = fake\n"
+        "from databricks_utils.__main__ import main\n"
+        "sys.exit(main(['install-delta']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "pip install 'databricks-utils[local]'" in result.stderr
+
+
+def test_doctor_reports_each_check(project: Path) -> None:
+    result = run("doctor", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[1] for line in lines] == ["java", "pyspark", "delta-spark", "delta", "spark"]
+    assert "local: local (no cluster, Connect URL or workspace configured)" in result.stdout
+
+
+def test_doctor_fails_with_fixes(project: Path, tmp_path: Path) -> None:
+    (project / "config" / "dev.yaml").write_text("spark: [oops\n")
+    no_jars = str(tmp_path / "empty")
+    result = run("doctor", "--env", "dev", cwd=project, DATABRICKS_UTILS_JARS_DIR=no_jars, JAVA_HOME=str(tmp_path))
+    assert result.returncode == 1
+    assert "FAIL  java" in result.stdout
+    assert "install OpenJDK 17" in result.stdout
+    assert "FAIL  delta jars" in result.stdout
+    assert "databricks-utils install-delta" in result.stdout
+    assert "FAIL  config" in result.stdout
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_connect_server_runs_until_interrupted() -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DBX_")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "databricks_utils", "connect-server", "--no-delta"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean,
+    ) as proc:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("Spark Connect server at sc://127.0.0.1:")
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert "stopping" in out
