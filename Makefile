@@ -4,6 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --frozen --no-sync
+SYNCED := .venv/.synced
 STAMP := .venv/.installed
 PACKAGES := databricks-shared-utilities databricks-ai-agents databricks-project-templates
 # Tests must run with Delta Lake active: a missing jar fails the run instead of silently using parquet.
@@ -15,15 +16,19 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
+$(SYNCED): uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 	@$(UV) --version >/dev/null 2>&1 || { echo "uv is not installed: run '$(PYTHON) -m pip install uv' (or see .ci/run)"; exit 1; }
 	$(UV) sync --all-packages --locked
+	@touch $@
+
+# The Delta jars need Java and Maven Central once; linting needs neither, so it stops at $(SYNCED).
+$(STAMP): $(SYNCED)
 	$(RUN) databricks-utils install-delta
 	@touch $@
 
 install: $(STAMP) ## Create .venv from uv.lock and fetch the Delta Lake jars (once)
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy (strict), import-linter
+lint: $(SYNCED) ## ruff check, ruff format --check, mypy (strict), import-linter
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy

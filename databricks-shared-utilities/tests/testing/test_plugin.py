@@ -82,3 +82,24 @@ def test_fixtures_isolate_tests_and_drop_tables_even_on_failure(
     result.assert_outcomes(passed=3, failed=1)
     name = record.read_text()
     assert not spark_session_long_running.catalog.tableExists(name.replace("`", ""))
+
+
+def test_integration_tests_skip_without_a_workspace(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.integration
+        def test_needs_workspace():
+            assert False, "must not run without DATABRICKS_HOST"
+
+        def test_plain():
+            pass
+        """
+    )
+    monkeypatch.delenv("DATABRICKS_HOST", raising=False)
+    result = pytester.runpytest_inprocess("--strict-markers", "-rs")
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*needs a Databricks workspace: set DATABRICKS_HOST*"])
+    monkeypatch.setenv("DATABRICKS_HOST", "https://example.cloud.databricks.com")
+    pytester.runpytest_inprocess("--strict-markers").assert_outcomes(passed=1, failed=1)

@@ -122,15 +122,22 @@ def install_jars(*, root: Path | None = None, force: bool = False, repository: s
         logger.info("Delta jars already installed for %s (%d files)", artifact.coordinate, len(existing))
         return existing
     folder = (root or cache_root()) / artifact.cache_key
-    with tempfile.TemporaryDirectory(prefix="dbx-ivy-") as ivy_home:
-        resolved = _resolve_with_ivy(artifact, ivy_home=Path(ivy_home), repository=repository)
-        folder.mkdir(parents=True, exist_ok=True)
-        names = []
-        for jar in resolved:
-            shutil.copy2(jar, folder / jar.name)
-            names.append(jar.name)
-    manifest = {"coordinate": artifact.coordinate, "jars": sorted(names)}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # Build the new folder beside the old one and swap it in, so a reader never sees a half-written
+    # cache and --force leaves no jar of an earlier resolution behind.
+    staging = Path(tempfile.mkdtemp(prefix=f".{artifact.cache_key}-", dir=folder.parent))
+    try:
+        with tempfile.TemporaryDirectory(prefix="dbx-ivy-") as ivy_home:
+            resolved = _resolve_with_ivy(artifact, ivy_home=Path(ivy_home), repository=repository)
+            names = sorted(jar.name for jar in resolved)
+            for jar in resolved:
+                shutil.copy2(jar, staging / jar.name)
+        manifest = {"coordinate": artifact.coordinate, "jars": names}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     logger.info("Installed %d Delta jars for %s into %s", len(names), artifact.coordinate, folder)
     return [folder / n for n in sorted(names)]
 

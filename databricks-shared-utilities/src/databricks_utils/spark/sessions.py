@@ -161,8 +161,8 @@ def _create_databricks_connect(config: ProjectConfig) -> CreatedSession:
 
 
 def _connect_to_workspace(builder: Any, config: ProjectConfig) -> CreatedSession:  # pragma: no cover
-    # Not run here: databricks-connect replaces pyspark, so it cannot share this test environment,
-    # and it needs a live workspace (an `integration` test covers it where one is configured).
+    # Not run in this repository's tests: databricks-connect replaces pyspark, so it cannot share the
+    # test environment, and it needs a live workspace.
     env = config.environment
     if env.profile:
         builder = builder.profile(env.profile)

@@ -9,6 +9,9 @@ Fixtures:
         ``@pytest.mark.dbx_config(**{"spark.shuffle_partitions": 1})`` or by redefining the fixture.
     temp_tables: a factory of uniquely named tables, dropped after the test even when it fails.
 
+Marker ``integration``: tests that need a live Databricks workspace; skipped unless ``DATABRICKS_HOST``
+is set, so the same suite runs on a laptop, in CI and against a workspace.
+
 Importing this module imports no pyspark and starts no JVM; the first fixture that needs Spark does.
 
 Example:
@@ -19,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,11 +37,26 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 MARKER = "dbx_config"
+INTEGRATION = "integration"
+WORKSPACE_ENV = "DATABRICKS_HOST"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the plugin's marker so ``--strict-markers`` projects accept it."""
+    """Register the plugin's markers so ``--strict-markers`` projects accept them."""
     config.addinivalue_line("markers", f"{MARKER}(**overrides): dotted-key config overrides for test_config")
+    config.addinivalue_line(
+        "markers", f"{INTEGRATION}: needs a live Databricks workspace; skipped unless {WORKSPACE_ENV} is set"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip ``integration`` tests when no workspace is configured, saying how to run them."""
+    if os.environ.get(WORKSPACE_ENV):
+        return
+    skip = pytest.mark.skip(reason=f"needs a Databricks workspace: set {WORKSPACE_ENV} (and credentials) to run")
+    for item in items:
+        if item.get_closest_marker(INTEGRATION) is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -81,16 +81,7 @@ class TempTables:
         writer.saveAsTable(qualified)
         return qualified
 
-    def __call__(
-        self,
-        data: DataFrame | Rows | None = None,
-        *,
-        schema: StructType | str | None = None,
-        name: str | None = None,
-        table_format: str | None = None,
-    ) -> str:
-        """Shorthand for :meth:`create`."""
-        return self.create(data, schema=schema, name=name, table_format=table_format)
+    __call__ = create  # `temp_tables(rows)` reads naturally in a test
 
     def drop_all(self) -> None:
         """Drop every table this object created; errors are logged, never raised (teardown must finish)."""
