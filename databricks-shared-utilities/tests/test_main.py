@@ -82,6 +82,25 @@ def test_unknown_env_suggests_the_right_one(project: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_wrong_type_names_file_line_field_and_value(project: Path) -> None:
+    (project / "config" / "dev.yaml").write_text("spark:\n  shuffle_partitions: many\n")
+    result = run("config-show", "--env", "dev", cwd=project)
+    assert result.returncode == 1
+    assert "dev.yaml:2" in result.stderr
+    assert "spark.shuffle_partitions" in result.stderr
+    assert "'many'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unset_variable_names_the_variable_and_the_fix(project: Path) -> None:
+    (project / "config" / "dev.yaml").write_text("spark:\n  master: ${SPARK_MASTER_URL}\n")
+    result = run("config-show", "--env", "dev", cwd=project)
+    assert result.returncode == 1
+    assert "SPARK_MASTER_URL" in result.stderr
+    assert "dev.yaml:2" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_verbose_shows_the_traceback(project: Path) -> None:
     result = run("--verbose", "config-show", "--env", "prd", cwd=project)
     assert result.returncode == 1

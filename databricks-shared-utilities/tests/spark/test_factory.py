@@ -117,3 +117,12 @@ def test_temp_tables_drop_all_survives_a_dead_session(spark_session, caplog: pyt
     tables._spark = _Gone()  # a session that died mid-test; teardown must still finish
     tables.drop_all()
     assert "Could not drop test table" in caplog.text
+
+
+def test_databricks_runtime_reuses_the_running_session(spark_session_long_running) -> None:
+    from databricks_utils.spark.sessions import create_session
+
+    created = create_session(ProjectConfig(), "databricks", {"DATABRICKS_RUNTIME_VERSION": "16.4"})
+    assert created.mode == "databricks"
+    assert created.delta_enabled
+    assert created.session.sparkContext is spark_session_long_running.sparkContext

@@ -30,3 +30,11 @@ def test_auto_workspace_without_databricks_connect_stays_local() -> None:
     choice = resolve_mode(config, {"DATABRICKS_HOST": "https://adb-1.azuredatabricks.net"})
     assert choice.mode == "local"
     assert choice.reason == "no cluster, Connect URL or workspace configured"
+
+
+def test_databricks_mode_off_cluster_without_databricks_connect_names_the_install() -> None:
+    from databricks_utils.errors.exceptions import DependencyMissingError
+    from databricks_utils.spark.sessions import create_session
+
+    with pytest.raises(DependencyMissingError, match=r"pip install 'databricks-utils\[connect\]'"):
+        create_session(ProjectConfig(spark=SparkConfig(mode="databricks")), "databricks", {})
