@@ -78,6 +78,12 @@ def test_unset_secret_shows_null(write: Write, config_dir: Path) -> None:
     assert (row.value, row.secret) == (None, True)
 
 
+def test_empty_secrets_mapping_shows_empty(write: Write, config_dir: Path) -> None:
+    write("project.yaml", "name: x\n")
+    row = ConfigLoader(config_dir, environ={}).explain()["secrets"]
+    assert (row.value, row.secret) == ({}, True)
+
+
 def test_secret_in_secrets_mapping(write: Write, config_dir: Path) -> None:
     write("project.yaml", "secrets:\n  db: ${DB_PW}\n")
     explanation = ConfigLoader(config_dir, environ={"DB_PW": "s3cr3t"}).explain()

@@ -111,7 +111,9 @@ def _collect(value: object, path: KeyPath, origins: Mapping[KeyPath, Origin], ro
             _collect(item, (*path, str(key)), origins, rows)
         return
     secret = isinstance(value, SecretStr) or is_secret(path)
-    shown = REDACTED if secret and value is not None else _redact_inside(value)
+    # An empty mapping under a secret-looking name (``secrets: {}``) holds nothing to hide.
+    empty = isinstance(value, dict | list) and not value
+    shown = REDACTED if secret and value is not None and not empty else _redact_inside(value)
     rows.append(ExplainRow(key=".".join(path), value=shown, source=str(_origin(path, origins)), secret=secret))
 
 
