@@ -18,9 +18,11 @@ help: ## Show this help
 
 $(SYNCED): uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 	@$(UV) --version >/dev/null 2>&1 || { echo "uv is not installed: run '$(PYTHON) -m pip install uv' (or see .ci/run)"; exit 1; }
-	$(UV) sync --all-packages --locked
+	$(UV) sync --all-packages --locked --compile-bytecode
 	@touch $@
 
+# --compile-bytecode: machines that export PYTHONDONTWRITEBYTECODE would otherwise recompile pydantic,
+# pyspark & co. in every test subprocess.
 # The Delta jars need Java and Maven Central once; linting needs neither, so it stops at $(SYNCED).
 $(STAMP): $(SYNCED)
 	$(RUN) databricks-utils install-delta

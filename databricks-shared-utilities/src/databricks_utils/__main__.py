@@ -60,7 +60,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
     checks = run_checks(args.config_dir, args.env)
     for check in checks:
-        print(f"{'ok ' if check.ok else 'FAIL'}  {check.name:<14} {check.detail}")
+        print(f"{'ok' if check.ok else 'FAIL':<4}  {check.name:<14} {check.detail}")
     return 0 if all(c.ok for c in checks) else 1
 
 
