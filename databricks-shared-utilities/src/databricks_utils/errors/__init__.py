@@ -7,6 +7,8 @@ from databricks_utils.errors.exceptions import (
     DeltaUnavailableError,
     DependencyMissingError,
     RetryExhaustedError,
+    RuleError,
+    RuleFileNotFoundError,
     SparkSessionError,
     missing_dependency,
 )
@@ -22,6 +24,8 @@ __all__ = [
     "RetryConfig",
     "RetryExhaustedError",
     "RetryOverrides",
+    "RuleError",
+    "RuleFileNotFoundError",
     "SparkSessionError",
     "exponential_backoff",
     "is_transient",

@@ -15,6 +15,14 @@ class ConfigFileNotFoundError(ConfigError, FileNotFoundError):
     """Raised when a required configuration file or folder does not exist."""
 
 
+class RuleError(DatabricksUtilsError, ValueError):
+    """Raised when a data-quality rule is invalid or does not fit the data (missing column, wrong type)."""
+
+
+class RuleFileNotFoundError(RuleError, FileNotFoundError):
+    """Raised when a data-quality rules file (or a DQX checks file) does not exist."""
+
+
 class SparkSessionError(DatabricksUtilsError, RuntimeError):
     """Raised when a Spark session cannot be created or reached in the configured mode."""
 
