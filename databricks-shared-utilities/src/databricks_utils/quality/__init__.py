@@ -17,7 +17,15 @@ from databricks_utils.quality.constraints import (
     to_delta_check_constraints,
     to_lakeflow_expectations,
 )
+from databricks_utils.quality.dataset_checks import DatasetCheckResult
 from databricks_utils.quality.dqx import DqxExport, dump_dqx, from_dqx, to_dqx
+from databricks_utils.quality.evaluator import (
+    ERRORS_COLUMN,
+    WARNINGS_COLUMN,
+    ValidationResult,
+    ValidationSummary,
+    apply_rules,
+)
 from databricks_utils.quality.loader import dump_rules, load_rules, parse_rules
 from databricks_utils.quality.model import (
     CHECK_ARGUMENTS,
@@ -30,13 +38,17 @@ from databricks_utils.quality.model import (
     RuleSet,
 )
 from databricks_utils.quality.sql_safety import validate_sql_expression
+from databricks_utils.quality.writer import WriteOutcome, write_validated
 
 __all__ = [
     "CHECK_ARGUMENTS",
     "DATASET_CHECKS",
+    "ERRORS_COLUMN",
     "ROW_CHECKS",
+    "WARNINGS_COLUMN",
     "CheckName",
     "Criticality",
+    "DatasetCheckResult",
     "DqxExport",
     "LakeflowExpectations",
     "Provenance",
@@ -44,6 +56,10 @@ __all__ = [
     "RuleError",
     "RuleFileNotFoundError",
     "RuleSet",
+    "ValidationResult",
+    "ValidationSummary",
+    "WriteOutcome",
+    "apply_rules",
     "dump_dqx",
     "dump_rules",
     "from_dqx",
@@ -54,4 +70,5 @@ __all__ = [
     "to_dqx",
     "to_lakeflow_expectations",
     "validate_sql_expression",
+    "write_validated",
 ]
