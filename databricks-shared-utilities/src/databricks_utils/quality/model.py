@@ -212,14 +212,14 @@ class RegexArguments(_Strict):
     full_match: bool = True
 
 
-class LengthArguments(_Strict):
-    """``length_between``: string length within ``[min, max]``."""
+class _IntBounds(_Strict):
+    """Optional non-negative ``min`` / ``max``: at least one given, and ``min <= max``."""
 
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> LengthArguments:
+    def _ordered(self) -> _IntBounds:
         if self.min is None and self.max is None:
             raise PydanticCustomError("no_bound", "give at least one of 'min' or 'max'. Fix: add min and/or max")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -227,6 +227,10 @@ class LengthArguments(_Strict):
                 "bounds_order", f"min ({self.min}) is greater than max ({self.max}). Fix: swap them"
             )
         return self
+
+
+class LengthArguments(_IntBounds):
+    """``length_between``: string length within ``[min, max]``."""
 
 
 class ParseableArguments(_Strict):
@@ -254,21 +258,8 @@ class ReferentialArguments(_Strict):
     reference_column: str = Field(min_length=1)
 
 
-class RowCountArguments(_Strict):
+class RowCountArguments(_IntBounds):
     """``row_count_between``: the dataset has between ``min`` and ``max`` rows."""
-
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
-
-    @model_validator(mode="after")
-    def _one_bound(self) -> RowCountArguments:
-        if self.min is None and self.max is None:
-            raise PydanticCustomError("no_bound", "give at least one of 'min' or 'max'. Fix: add min and/or max")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise PydanticCustomError(
-                "bounds_order", f"min ({self.min}) is greater than max ({self.max}). Fix: swap them"
-            )
-        return self
 
 
 class ExpectedSchemaArguments(_Strict):
