@@ -6,6 +6,15 @@ and warned rows and each rule's failures. Shown too: the same query without per-
 may then short-circuit the ANDs, so it skips work summary() must do), and the counts taken with
 count() jobs on the outputs (valid, quarantine, warned) instead of summary().
 
+Second baseline: databricks-labs-dqx (a dev dependency) running our rules exported with ``to_dqx``
+through ``DQEngine.apply_checks_by_metadata_and_split``, then counting its good and bad outputs. DQX
+insists on a reachable workspace (it calls the clusters API on start and for telemetry on every check),
+so it talks to ``FakeWorkspace``, a loopback HTTP server on 127.0.0.1 answering
+``GET /api/2.1/clusters/spark-versions`` in the Databricks REST wire format; those calls are part of
+DQX's measured time, as on a real cluster.
+DQX's split has other semantics (rows with warnings go to both outputs; not_in_future uses the clock,
+not NOW), so its counts are printed, not compared.
+
 The input (spark.range + expressions) is cached and materialised before timing; each variant runs
 RUNS times after one warm-up, and the median is reported.
 """
@@ -20,9 +29,11 @@ from functools import reduce
 from pathlib import Path
 
 from databricks_utils.config.schema import ProjectConfig, SparkConfig
+from databricks_utils.quality.dqx import to_dqx
 from databricks_utils.quality.evaluator import apply_rules
-from databricks_utils.quality.model import Rule
+from databricks_utils.quality.model import Rule, RuleSet
 from databricks_utils.spark import SparkSessionFactory
+from databricks_utils.testing import FakeWorkspace
 
 ROWS = 1_000_000
 RUNS = 5
@@ -135,6 +146,23 @@ def median_seconds(action: Callable[[], object]) -> tuple[float, object]:
     return statistics.median(times), value
 
 
+def dqx_variant(spark, data, host: str) -> Callable[[], tuple[int, int]] | None:  # noqa: ANN001
+    """good.count() and bad.count() of DQX's split, or None when databricks-labs-dqx is not installed."""
+    try:
+        from databricks.labs.dqx.engine import DQEngine
+        from databricks.sdk import WorkspaceClient
+    except ImportError:
+        return None
+    engine = DQEngine(WorkspaceClient(host=host, token="dapi-loopback-benchmark"), spark=spark)  # noqa: S106
+    checks = to_dqx(RuleSet(rules=RULES)).checks
+
+    def run() -> tuple[int, int]:
+        good, bad = engine.apply_checks_by_metadata_and_split(data, checks)
+        return good.count(), bad.count()
+
+    return run
+
+
 def main() -> None:
     warehouse = Path(tempfile.mkdtemp(prefix="bench-quality-"))
     spark = SparkSessionFactory.create(ProjectConfig(spark=SparkConfig(warehouse_dir=warehouse, delta=False)))
@@ -175,13 +203,22 @@ def main() -> None:
         ("apply_rules + summary() (one job)", *median_seconds(with_summary)),
         ("apply_rules + valid/quarantine/warned count()", *median_seconds(two_counts)),
     ]
+    with FakeWorkspace() as workspace:
+        dqx = dqx_variant(spark, data, workspace.host)
+        dqx_row = ("DQX apply_checks_by_metadata_and_split + 2 count()", *median_seconds(dqx)) if dqx else None
     base = rows[0][1]
     print(
         f"Python {sys.version.split()[0]}, Spark {spark.version}, {ROWS:,} rows, {len(RULES)} rules, median of {RUNS}"
     )
-    print(f"{'variant':<46} {'median':>9} {'x floor':>8}  (total, valid, warned)")
+    print(f"{'variant':<52} {'median':>9} {'x floor':>8}  (total, valid, warned)")
     for name, seconds, counts in rows:
-        print(f"{name:<46} {seconds:>8.3f}s {seconds / base:>8.2f}  {counts}")
+        print(f"{name:<52} {seconds:>8.3f}s {seconds / base:>8.2f}  {counts}")
+    if dqx_row is None:
+        print("DQX: skipped (databricks-labs-dqx is not installed)")
+    else:
+        name, seconds, counts = dqx_row
+        print(f"{name:<52} {seconds:>8.3f}s {seconds / base:>8.2f}  (good, bad) = {counts}")
+        print(f"apply_rules + count of each output vs DQX split + counts: {rows[3][1] / seconds:.2f}x")
     if len({counts for _, _, counts in rows}) != 1:
         raise SystemExit("variants disagree on the counts: the floor does not compute the same rules")
     ratio = rows[2][1] / base

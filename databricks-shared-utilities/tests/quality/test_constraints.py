@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from databricks_utils.errors.exceptions import RuleError
+from databricks_utils.config.schema import quote_table_name
+from databricks_utils.errors.exceptions import ConfigError, RuleError
 from databricks_utils.quality.constraints import (
     LakeflowExpectations,
     delta_check_skip_reason,
-    quote_table_name,
     rule_to_sql,
     sql_literal,
     to_delta_check_constraints,
@@ -124,10 +124,15 @@ def test_skip_reason_is_none_for_a_fitting_rule():
     assert delta_check_skip_reason(rule("sql_expression", column=None, expression="note <> 'now()'")) is None
 
 
+RULES_ONE = RuleSet(rules=[Rule(name="id_present", check="not_null", column="id")])
+RULES_ONE_SQL = "ADD CONSTRAINT `id_present` CHECK (`id` IS NOT NULL)"
+
+
 @pytest.mark.parametrize(
     ("name", "quoted"),
     [
         ("orders", "`orders`"),
+        ("`my-cat`.s.`t.1`", "`my-cat`.`s`.`t.1`"),
         ("main.sales.orders", "`main`.`sales`.`orders`"),
         ("`dbx_test`.`t_1`", "`dbx_test`.`t_1`"),
         ("main.`odd.name`", "`main`.`odd.name`"),
@@ -137,12 +142,15 @@ def test_skip_reason_is_none_for_a_fitting_rule():
 )
 def test_table_names_are_quoted_per_part(name, quoted):
     assert quote_table_name(name) == quoted
+    assert to_delta_check_constraints(RULES_ONE, name) == [f"ALTER TABLE {quoted} {RULES_ONE_SQL}"]
 
 
-@pytest.mark.parametrize("name", ["", "a..b", ".a", "a.", "`unclosed", "a. .b", "a.`b", "weird`name"])
+@pytest.mark.parametrize("name", ["", "a..b", ".a", "a.", "`unclosed", "a. .b", "a.`b", "weird`name", "a.b.c.d"])
 def test_invalid_table_names(name):
-    with pytest.raises(RuleError, match=re.escape("is not valid. Fix: write catalog.schema.table")):
+    with pytest.raises(ConfigError, match=re.escape("is not valid. Fix: write catalog.schema.table")):
         quote_table_name(name)
+    with pytest.raises(RuleError, match=re.escape("is not valid. Fix: write catalog.schema.table")):
+        to_delta_check_constraints(RULES_ONE, name)
 
 
 # --- Spark: the generated SQL parses, and Delta enforces it ---------------------------------------

@@ -41,14 +41,14 @@ DQX_FILE = """\
     function: is_in_list
     arguments:
       column: status
-      allowed: [NEW, PAID, SHIPPED]
+      allowed: ["'NEW'", "'PAID'", "'SHIPPED'"]
 - name: currency_set
   criticality: error
   check:
     function: is_not_null_and_is_in_list
     arguments:
       column: currency
-      allowed: [EUR, USD]
+      allowed: ["'EUR'", "'USD'"]
 - name: amount_in_range
   criticality: error
   check:
@@ -446,7 +446,13 @@ IMPORT_ERRORS = [
         entry("regex_match", column="a", regex="x", negate=True),
         "argument 'negate: True' of 'regex_match' has no equivalent",
     ),
-    (entry("is_in_list", column="a", allowed=["x"], case_sensitive=False), "argument 'case_sensitive: False'"),
+    (entry("is_in_list", column="a", allowed=["'x'"], case_sensitive=False), "argument 'case_sensitive: False'"),
+    (
+        entry("is_in_list", column="a", allowed=["PAID"]),
+        "allowed value 'PAID' of 'is_in_list' is a column or SQL expression to DQX, not a value. Fix: use a number, "
+        "a date or a quoted literal (\"'PAID'\")",
+    ),
+    (entry("is_in_list", column="a", allowed="'x'"), "argument 'allowed' of 'is_in_list' must be a list of values"),
     (
         entry("is_not_null", column="a", extra=1, other=2),
         "argument(s) extra, other of 'is_not_null' have no equivalent",
@@ -557,3 +563,11 @@ def test_not_null_and_not_empty_without_trim_keeps_spaces():
     [rule] = from_dqx([entry("is_not_null_and_not_empty", column="c")]).rules
     assert rule.arguments == {"trim": False, "allow_null": False}
     assert check_of(rule) == [{"function": "is_not_null_and_not_empty", "arguments": {"column": "c"}}]
+
+
+def test_allowed_values_are_read_the_way_dqx_reads_them():
+    # DQX 0.17 get_limit_expr: digits are numbers, ISO dates are dates, quoted text is text.
+    imported = from_dqx([entry("is_in_list", column="a", allowed=["'it''s'", "42", "2024-01-01", 7, True])])
+    assert imported.rules[0].arguments == {"values": ["it's", 42, "2024-01-01", 7, True]}
+    exported = to_dqx(imported).checks[0]["check"]
+    assert exported["arguments"]["allowed"] == ["'it''s'", 42, "'2024-01-01'", 7, True]

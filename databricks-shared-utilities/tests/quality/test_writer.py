@@ -7,7 +7,7 @@ import pytest
 from databricks_utils.errors.exceptions import ConfigError
 from databricks_utils.quality.evaluator import apply_rules
 from databricks_utils.quality.model import Rule
-from databricks_utils.quality.writer import batch_fingerprint, qualified_name, write_validated
+from databricks_utils.quality.writer import batch_fingerprint, write_validated
 
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 SCHEMA = "id int, amount double"
@@ -146,25 +146,6 @@ def test_configuration_errors(frame, kwargs, message):
     arguments = {"target_table": "s.t", "quarantine_table": "s.q", "keys": ["id"], **kwargs}
     with pytest.raises(ConfigError, match=message):
         write_validated(validate(frame, [(1, 1.0)]), **arguments)
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("orders", "`orders`"),
-        ("main.silver.orders", "`main`.`silver`.`orders`"),
-        ("`my-cat`.s.`t.1`", "`my-cat`.`s`.`t.1`"),
-        ("`we``ird`.t", "`we``ird`.`t`"),
-    ],
-)
-def test_qualified_name(name, expected):
-    assert qualified_name(name) == expected
-
-
-@pytest.mark.parametrize("name", ["", "a.b.c.d", "`open.t", "a. .b"])
-def test_qualified_name_rejects(name):
-    with pytest.raises(ConfigError, match=r"is not valid: give catalog\.schema\.table"):
-        qualified_name(name)
 
 
 def test_batch_fingerprint_depends_on_content_only(frame):

@@ -8,6 +8,7 @@ written (``on:`` stays the string ``"on"``, not YAML 1.1's ``True``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,18 +190,29 @@ class _Builder:
         return str(node.value)
 
     def _reject_duplicates(self, node: yaml.MappingNode, path: KeyPath) -> None:
-        seen: dict[str, int] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = self._key(key_node, path)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                dotted = ".".join((*path, key))
-                raise ConfigError(
-                    f"{self._label}:{line}: duplicate key '{dotted}' (first set at line {seen[key]}); YAML would "
-                    "silently keep only the last one. Fix: delete or merge one of the two."
-                )
+        for key, line, first_line in repeated_keys(node, lambda key_node: self._key(key_node, path)):
+            dotted = ".".join((*path, key))
+            raise ConfigError(
+                f"{self._label}:{line}: duplicate key '{dotted}' (first set at line {first_line}); YAML would "
+                "silently keep only the last one. Fix: delete or merge one of the two."
+            )
+
+
+def repeated_keys(node: yaml.MappingNode, key_of: Callable[[yaml.Node], str]) -> Iterator[tuple[str, int, int]]:
+    """``(key, line, first line)`` of each key written again in one mapping (YAML keeps the last silently).
+
+    ``key_of`` turns a key node into its name (and raises the caller's error for non-scalar keys);
+    ``<<`` merge keys are not keys of the mapping and are skipped.
+    """
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue
+        key = key_of(key_node)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            yield key, line, seen[key]
+        else:
             seen[key] = line
 
 

@@ -6,10 +6,13 @@ The YAML files (``config/project.yaml`` + ``config/<env>.yaml``) map one-to-one 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from databricks_utils.errors.exceptions import ConfigError
 
 Environment = Literal["local", "lab", "dev", "prod"]
 ENVIRONMENTS: Final[tuple[str, ...]] = ("local", "lab", "dev", "prod")
@@ -35,6 +38,33 @@ def quote_identifier(part: str) -> str:
         '`my``table`'
     """
     return "`" + part.replace("`", "``") + "`"
+
+
+# One name part: backticked (doubled backticks inside) or bare (no dots, backticks or edge spaces).
+_TABLE_PART: Final = r"`(?:[^`]|``)+`|[^.`\s](?:[^.`]*[^.`\s])?"
+_MAX_TABLE_PARTS: Final = 3  # catalog.schema.table
+
+
+def quote_table_name(name: str) -> str:
+    """Quote each part of a dotted table name (``catalog.schema.table``) with backticks.
+
+    Parts already backticked are kept; surrounding spaces are ignored.
+
+    Raises:
+        ConfigError: The name is empty, has an empty part, an unclosed backtick or more than three parts.
+
+    Example:
+        >>> quote_table_name("main.sales.`order items`")
+        '`main`.`sales`.`order items`'
+    """
+    text = name.strip()
+    parts = re.findall(_TABLE_PART, text)
+    if not re.fullmatch(rf"(?:{_TABLE_PART})(?:\.(?:{_TABLE_PART}))*", text) or len(parts) > _MAX_TABLE_PARTS:
+        raise ConfigError(
+            f"table name {name!r} is not valid. Fix: write catalog.schema.table; quote parts with backticks "
+            "when they hold dots"
+        )
+    return ".".join(part if part.startswith("`") else quote_identifier(part) for part in parts)
 
 
 class SparkConfig(_ConfigModel):

@@ -109,6 +109,11 @@ def _limit(value: str | float) -> object:
     return value
 
 
+def _allowed(value: object) -> object:
+    """An ``allowed`` entry for DQX: text always as a quoted literal (DQX reads bare text as a column expression)."""
+    return sql_literal(value) if isinstance(value, str) else value
+
+
 def _seconds(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
@@ -197,7 +202,7 @@ _EXPORTERS: Final[Mapping[str, Callable[[Rule, str], list[DqxCall]]]] = {
     "in_set": lambda rule, column: [
         DqxCall(
             "is_in_list" if rule.args.allow_null else "is_not_null_and_is_in_list",
-            {"column": column, "allowed": list(rule.args.values)},
+            {"column": column, "allowed": [_allowed(value) for value in rule.args.values]},
         )
     ],
     "in_range": _export_in_range,
@@ -294,19 +299,36 @@ def parse_column(value: object, *, function: str) -> str:
     )
 
 
-def parse_limit(value: object, *, function: str) -> str | int | float:
-    """A DQX limit as a rule bound: numbers and dates as they are, quoted SQL text unquoted."""
+def parse_limit(value: object, *, function: str, what: str = "limit") -> str | int | float:
+    """A DQX limit (or ``allowed`` entry) as a value, read the way DQX reads it.
+
+    DQX (``check_funcs.get_limit_expr``) takes numbers and dates as they are, a digits-only string as a
+    number, an ISO date/timestamp string as a date, and any other string as a SQL expression, so only
+    a quoted literal (``"'PAID'"``) is text.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if isinstance(value, dt.date):
         return value.isoformat()
     text = value.strip() if isinstance(value, str) else ""
+    if text.isdigit():
+        return int(text)
+    if _is_iso_datetime(text):
+        return text
     if len(text) >= 2 and text[0] == text[-1] == "'":  # noqa: PLR2004 - the two quotes
         return text[1:-1].replace("''", "'").replace("\\'", "'").replace("\\\\", "\\")
     raise NotMappable(
-        f"limit {value!r} of '{function}' is a column or SQL expression, not a value. Fix: use a number, "
-        "a date or a quoted literal, or write a sql_expression rule"
+        f"{what} {value!r} of '{function}' is a column or SQL expression to DQX, not a value. Fix: use a number, "
+        f"a date or a quoted literal (\"'{text}'\"), or write a sql_expression rule"
     )
+
+
+def _is_iso_datetime(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 Imported = dict[str, Any]
@@ -330,6 +352,12 @@ def _import_in_list(*, allow_null: bool) -> Callable[[DqxArguments], Imported]:
     def read(args: DqxArguments) -> Imported:
         column = args.column()
         allowed = args.take("allowed")
+        if not isinstance(allowed, list):
+            raise NotMappable(f"argument 'allowed' of '{args.function}' must be a list of values")
+        allowed = [
+            value if isinstance(value, bool) else parse_limit(value, function=args.function, what="allowed value")
+            for value in allowed
+        ]
         args.default_only("case_sensitive", True)
         arguments: dict[str, object] = {"values": allowed, **({} if allow_null else {"allow_null": False})}
         return {"check": "in_set", "column": column, "arguments": arguments}

@@ -19,12 +19,12 @@ import yaml
 
 from databricks_utils.config._yaml_source import (
     _MAP_TAG,
-    _MERGE_TAG,
     _NULL_TAG,
     _SEQ_TAG,
     _kind,
     _Loader,
     _syntax_message,
+    repeated_keys,
 )
 from databricks_utils.errors.exceptions import RuleError, RuleFileNotFoundError
 
@@ -179,16 +179,8 @@ class _Composer:
         return str(node.value)
 
     def _find_duplicates(self, node: yaml.MappingNode, path: YamlPath) -> None:
-        seen: dict[str, int] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = self._key(key_node, path)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                self.duplicates.append(DuplicateKey(path=(*path, key), line=line, first_line=seen[key]))
-            else:
-                seen[key] = line
+        for key, line, first_line in repeated_keys(node, lambda key_node: self._key(key_node, path)):
+            self.duplicates.append(DuplicateKey(path=(*path, key), line=line, first_line=first_line))
 
 
 def dotted(path: YamlPath) -> str:

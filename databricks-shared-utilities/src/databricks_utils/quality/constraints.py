@@ -23,13 +23,12 @@ Example:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from databricks_utils.config.schema import quote_identifier
-from databricks_utils.errors.exceptions import RuleError
+from databricks_utils.config.schema import quote_identifier, quote_table_name
+from databricks_utils.errors.exceptions import ConfigError, RuleError
 from databricks_utils.quality.model import Rule, RuleSet
 from databricks_utils.quality.sql_safety import sql_words
 
@@ -59,7 +58,6 @@ NON_DETERMINISTIC_FUNCTIONS: Final[frozenset[str]] = frozenset(
 )
 """Functions whose result depends on when, where or by whom a row is written: not allowed in CHECK constraints."""
 
-_TABLE_PART = r"`(?:[^`]|``)+`|[^.`\s](?:[^.`]*[^.`\s])?"
 SqlBuilder = Callable[[str, Any], str]
 
 
@@ -285,7 +283,10 @@ def to_delta_check_constraints(ruleset: RuleSet, table: str, *, include_warn: bo
         >>> to_delta_check_constraints(rules, "main.sales.orders")
         ['ALTER TABLE `main`.`sales`.`orders` ADD CONSTRAINT `id_present` CHECK (`id` IS NOT NULL)']
     """
-    quoted = quote_table_name(table)
+    try:
+        quoted = quote_table_name(table)
+    except ConfigError as err:
+        raise RuleError(str(err)) from err
     statements: list[str] = []
     for rule in ruleset.rules:
         reason = delta_check_skip_reason(rule, include_warn=include_warn)
@@ -295,23 +296,3 @@ def to_delta_check_constraints(ruleset: RuleSet, table: str, *, include_warn: bo
             continue
         statements.append(f"ALTER TABLE {quoted} ADD CONSTRAINT {quote_identifier(rule.name)} CHECK ({condition})")
     return statements
-
-
-def quote_table_name(table: str) -> str:
-    """Quote each part of a dotted table name with backticks (parts already quoted are kept as they are).
-
-    Raises:
-        RuleError: The name is empty or has an empty part or an unclosed backtick.
-
-    Example:
-        >>> quote_table_name("main.sales.`order items`")
-        '`main`.`sales`.`order items`'
-    """
-    text = table.strip()
-    if not re.fullmatch(rf"(?:{_TABLE_PART})(?:\.(?:{_TABLE_PART}))*", text):
-        raise RuleError(
-            f"table name {table!r} is not valid. Fix: write catalog.schema.table; quote parts with backticks "
-            "when they hold dots"
-        )
-    parts = re.findall(_TABLE_PART, text)
-    return ".".join(part if part.startswith("`") else quote_identifier(part) for part in parts)

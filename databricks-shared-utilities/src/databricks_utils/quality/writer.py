@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
-from databricks_utils.config.schema import quote_identifier
+from databricks_utils.config.schema import quote_identifier, quote_table_name
 from databricks_utils.errors.exceptions import ConfigError
 from databricks_utils.quality.checks import col
 from databricks_utils.quality.evaluator import ERRORS_COLUMN, WARNINGS_COLUMN, ValidationResult
@@ -53,7 +53,6 @@ QUARANTINED_AT: Final = "_quarantined_at"
 BATCH_ID: Final = "_batch_id"
 ROW_HASH: Final = "_row_hash"
 _APP_ID_PREFIX: Final = "databricks_utils.quality:"
-_MAX_NAME_PARTS: Final = 3  # catalog.schema.table
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def write_validated(
     """
     if mode not in get_args(WriteMode):
         raise ConfigError(f"write_validated: mode must be one of {', '.join(get_args(WriteMode))}, got {mode!r}")
-    target, quarantine = qualified_name(target_table), qualified_name(quarantine_table)
+    target, quarantine = quote_table_name(target_table), quote_table_name(quarantine_table)
     merge_keys = _merge_keys(result.valid, keys) if mode == "merge" else []
     session = spark or result.valid.sparkSession
     source_columns = [c for c in result.annotated.columns if c not in {ERRORS_COLUMN, WARNINGS_COLUMN}]
@@ -119,39 +118,6 @@ def write_validated(
     _write_quarantine(result.quarantine, quarantine, batch_id=batch_id, now=moment, spark=session)
     logger.info("Wrote validated batch %s: valid -> %s (%s), quarantine -> %s", batch_id, target, mode, quarantine)
     return WriteOutcome(batch_id=batch_id, target_table=target, quarantine_table=quarantine, mode=mode)
-
-
-def qualified_name(name: str) -> str:
-    """``catalog.schema.table`` (parts optionally backquoted) with every part backquoted for SQL.
-
-    Raises:
-        ConfigError: empty parts, unbalanced backquotes, or more than three parts.
-
-    Example:
-        >>> qualified_name("main.silver.orders"), qualified_name("`my-cat`.s.`t.1`")
-        ('`main`.`silver`.`orders`', '`my-cat`.`s`.`t.1`')
-    """
-    parts: list[str] = []
-    current, quoted, i = "", False, 0
-    while i < len(name):
-        char = name[i]
-        if char == "`" and quoted and name[i + 1 : i + 2] == "`":
-            current, i = current + "`", i + 2
-            continue
-        if char == "`":
-            quoted = not quoted
-        elif char == "." and not quoted:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-        i += 1
-    parts.append(current)
-    if quoted or not 1 <= len(parts) <= _MAX_NAME_PARTS or any(not p.strip() for p in parts):
-        raise ConfigError(
-            f"table name {name!r} is not valid: give catalog.schema.table (quote parts with backquotes if needed)"
-        )
-    return ".".join(quote_identifier(p) for p in parts)
 
 
 def batch_fingerprint(frame: DataFrame) -> str:
