@@ -169,3 +169,145 @@ def test_connect_server_runs_until_interrupted() -> None:
         out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert "stopping" in out
+
+
+# validate-bundle
+
+BUNDLE_YML = """\
+bundle:
+  name: orders
+variables:
+  catalog:
+    description: the catalog
+targets:
+  dev:
+    mode: development
+    default: true
+    variables:
+      catalog: dev
+  prod:
+    mode: production
+    variables:
+      catalog: prod
+resources:
+  jobs:
+    nightly:
+      name: nightly
+      tasks:
+        - task_key: extract
+          notebook_task:
+            notebook_path: ./extract
+        - task_key: load
+          depends_on:
+            - task_key: extract
+          notebook_task:
+            notebook_path: ./load
+"""
+
+
+def run_bundle(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``databricks-utils validate-bundle``, with no schema from the environment (no CLI on PATH, no env var)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABRICKS_BUNDLE_SCHEMA", "PATH")}
+    return subprocess.run(
+        [sys.executable, "-m", "databricks_utils", "validate-bundle", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=clean | {"PATH": str(Path(sys.executable).parent)},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    root = tmp_path / "orders"
+    root.mkdir()
+    (root / "databricks.yml").write_text(BUNDLE_YML)
+    return root
+
+
+def official_schema() -> Path:
+    repo = Path(__file__).resolve().parents[2]
+    for candidate in (
+        repo.parent / "shared" / "schemas" / "databricks-bundle.schema.json",
+        Path("/work/shared/schemas/databricks-bundle.schema.json"),
+    ):
+        if candidate.is_file():
+            return candidate
+    pytest.skip("databricks-bundle.schema.json is in neither <repo>/../shared/schemas nor /work/shared/schemas")
+
+
+def test_help_lists_validate_bundle() -> None:
+    result = run("validate-bundle", "--help")
+    assert result.returncode == 0
+    assert "--schema" in result.stdout
+    assert "--target" in result.stdout
+    assert "validate-bundle" in run("--help").stdout
+
+
+def test_validate_bundle_prints_ok_and_exits_0(bundle: Path) -> None:
+    result = run_bundle(cwd=bundle)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "OK: orders: 1 resource, targets: dev, prod (schema: not checked)"
+    assert lines[1].startswith("note: JSON schema not checked: ")
+    assert result.stderr == ""
+
+
+def test_validate_bundle_with_the_official_schema_and_a_target(bundle: Path) -> None:
+    schema = official_schema()
+    result = run_bundle(str(bundle), "--schema", str(schema), "-t", "prod")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == f"OK: orders: 1 resource, targets: dev, prod (schema: {schema})\n"
+
+
+def test_validate_bundle_prints_each_problem_and_exits_1(bundle: Path) -> None:
+    text = BUNDLE_YML.replace("            - task_key: extract", "            - task_key: extrac")
+    (bundle / "databricks.yml").write_text(text.replace("mode: production", "mode: prod"))
+    result = run_bundle(str(bundle))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:3] == [
+        "databricks.yml:13: targets.prod.mode: mode 'prod' is not a deployment mode. Fix: write 'mode: "
+        "development' or 'mode: production', or remove the line",
+        "databricks.yml:26: resources.jobs.nightly.tasks[1].depends_on[0].task_key: task 'load' depends on "
+        "'extrac', which is not a task of job 'nightly' (tasks: extract, load). Fix: use one of those task keys",
+        f"2 problems in the bundle at {bundle}",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_bundle_without_databricks_yml_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    result = run_bundle(str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"databricks.yml: no bundle configuration in {tmp_path} (looked for ")
+    assert result.stderr == ""
+
+
+def test_validate_bundle_reports_a_yaml_syntax_error_at_its_line(bundle: Path) -> None:
+    (bundle / "databricks.yml").write_text("bundle:\n  name: [orders\n")
+    result = run_bundle(str(bundle))
+    assert result.returncode == 1
+    assert result.stdout.startswith("databricks.yml:3: YAML syntax error: ")
+    assert result.stderr == ""
+
+
+def test_validate_bundle_unknown_target_exits_1(bundle: Path) -> None:
+    result = run_bundle(str(bundle), "--target", "staging")
+    assert result.returncode == 1
+    assert "target 'staging' does not exist; the bundle defines: dev, prod" in result.stdout
+
+
+def test_validate_bundle_missing_schema_file_is_a_one_line_error(bundle: Path, tmp_path: Path) -> None:
+    result = run_bundle(str(bundle), "--schema", str(tmp_path / "nope.json"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("databricks-utils validate-bundle: error: --schema: schema file ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_validate_bundle_usage_errors_exit_2(bundle: Path) -> None:
+    for args in (("a", "b"), ("--target",), ("--no-such-option",)):
+        result = run_bundle(*args, cwd=bundle)
+        assert result.returncode == 2, args
+        assert result.stderr.startswith("usage: databricks-utils"), args
+        assert "Traceback" not in result.stderr

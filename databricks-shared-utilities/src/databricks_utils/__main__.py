@@ -1,4 +1,4 @@
-"""``databricks-utils``: install the Delta jars, inspect config, run a local Spark Connect server, check setup.
+"""``databricks-utils``: install the Delta jars, inspect config, run a Spark Connect server, check setup and bundles.
 
 Errors print one line to stderr and exit 1; usage errors exit 2 (argparse); ``--verbose`` adds tracebacks.
 """
@@ -64,6 +64,14 @@ def _doctor(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
+def _validate_bundle(args: argparse.Namespace) -> int:
+    from databricks_utils.bundle import validate_bundle
+
+    report = validate_bundle(args.root, schema=args.schema, target=args.target)
+    print(report.format())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``databricks-utils`` command."""
     parser = argparse.ArgumentParser(prog="databricks-utils", description=__doc__.splitlines()[0])
@@ -90,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--master", default="local[2]", help="Spark master of the server (default: local[2])")
     server.add_argument("--no-delta", action="store_true", help="start without the Delta Lake jars")
     server.set_defaults(run=_connect_server)
+
+    bundle = commands.add_parser(
+        "validate-bundle", help="check databricks.yml, its includes and targets offline (exit 1 on problems)"
+    )
+    bundle.add_argument("root", nargs="?", default=".", help="the bundle folder (default: the current one)")
+    bundle.add_argument(
+        "--schema", help="bundle JSON schema file (default: 'databricks bundle schema', else $DATABRICKS_BUNDLE_SCHEMA)"
+    )
+    bundle.add_argument("-t", "--target", help="also check this target's view (default: the default target)")
+    bundle.set_defaults(run=_validate_bundle)
     return parser
 
 
