@@ -181,6 +181,10 @@ def _merge_valid(valid: DataFrame, target: str, keys: list[str], spark: SparkSes
         ],
     )
     changes = valid.alias("s").join(existing.alias("t"), same, "left_anti")
+    # An empty MERGE still plans and runs its join jobs (seconds on a small table); the probe stops at
+    # the first changed row, so it costs little when there is work and saves the MERGE when there is none.
+    if changes.isEmpty():
+        return
     on = " AND ".join(f"t.{quote_identifier(k)} <=> s.{quote_identifier(k)}" for k in keys)
     _run_merge(
         changes,

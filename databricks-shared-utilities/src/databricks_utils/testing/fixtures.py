@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 def build_test_config(warehouse_dir: Path, overrides: Mapping[str, Any] | None = None) -> ProjectConfig:
     """Load the project's ``local`` config (defaults if the project has none) with a temporary warehouse.
 
+    The catalog is in-memory even when the project's ``local`` config keeps tables in a Hive metastore
+    between runs: the warehouse is fresh per test session, so a metastore would only cost its start-up
+    (about 4 s of Derby on a small machine). Override ``spark.catalog_implementation`` to test with Hive.
+
     Args:
         warehouse_dir: Folder for managed tables, fresh per test session.
         overrides: Dotted-key overrides (``{"spark.shuffle_partitions": 1}``), applied last.
@@ -28,7 +32,7 @@ def build_test_config(warehouse_dir: Path, overrides: Mapping[str, Any] | None =
     """
     from databricks_utils.config.loader import load_config
 
-    merged: dict[str, Any] = {"spark.warehouse_dir": str(warehouse_dir)}
+    merged: dict[str, Any] = {"spark.warehouse_dir": str(warehouse_dir), "spark.catalog_implementation": "in-memory"}
     merged.update(overrides or {})
     return load_config("local", overrides=merged)
 
