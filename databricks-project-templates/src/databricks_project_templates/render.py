@@ -1,0 +1,121 @@
+"""Render a template into a new project: answers checked first, nothing written when they are wrong.
+
+cookiecutter is imported inside the functions (it costs ~170 ms): listing templates stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from databricks_project_templates.answers import check_answers
+from databricks_project_templates.errors import AnswersError, TemplateError
+from databricks_project_templates.registry import TemplateInfo, get_template
+
+
+def resolve_answers(name: str, answers: Mapping[str, object] | None = None) -> dict[str, str]:
+    """The full answers a render would use: defaults, derived values and ``answers``, checked.
+
+    Args:
+        name: The template.
+        answers: Values for some options; the rest take their defaults (derived ones are computed).
+
+    Returns:
+        Every option's value, in question order.
+
+    Raises:
+        TemplateNotFoundError: No such template.
+        AnswersError: An answer names an unknown option, or the answers break a rule (all problems at once).
+
+    Example:
+        >>> resolve_answers("databricks-pipeline", {"project_name": "Shop Events"})["package_name"]
+        'shop_events'
+    """
+    template = get_template(name)
+    given = {key: str(value) for key, value in (answers or {}).items()}
+    unknown = [key for key in given if key not in template.option_names]
+    if unknown:
+        raise AnswersError(template.name, [_unknown_option(template, key) for key in unknown])
+    context = _rendered_context(template, given)
+    resolved = {option: str(context[option]) for option in template.option_names}
+    choices = {option.name: list(option.choices) for option in template.options if option.choices}
+    problems = check_answers(resolved, choices=choices)
+    if problems:
+        raise AnswersError(template.name, problems)
+    return resolved
+
+
+def render_template(
+    name: str,
+    output_dir: str | Path,
+    answers: Mapping[str, object] | None = None,
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Render template ``name`` into ``output_dir/<project_slug>`` and return that folder.
+
+    Args:
+        name: The template (see :func:`~databricks_project_templates.registry.list_templates`).
+        output_dir: Where the project folder is created.
+        answers: Values for some options (see :func:`resolve_answers`).
+        overwrite: Render over an existing project folder (files the template does not produce are kept).
+
+    Raises:
+        TemplateNotFoundError: No such template.
+        AnswersError: The answers are not valid; nothing was written.
+        TemplateError: The project folder exists and ``overwrite`` is false, or rendering failed.
+
+    Example:
+        >>> render_template("databricks-pipeline", "/tmp/projects", {"project_name": "Shop"})  # doctest: +SKIP
+        PosixPath('/tmp/projects/shop')
+    """
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    resolved = resolve_answers(name, answers)
+    target = Path(output_dir).resolve() / resolved["project_slug"]
+    if target.exists() and not overwrite:
+        raise TemplateError(
+            f"{target} already exists. Fix: choose another output folder or project_slug, or pass overwrite=True"
+        )
+    template = get_template(name)
+    try:
+        project = cookiecutter(
+            str(template.path),
+            no_input=True,
+            extra_context=resolved,
+            output_dir=str(target.parent),
+            overwrite_if_exists=overwrite,
+        )
+    except CookiecutterException as err:
+        raise TemplateError(f"rendering {name!r} into {target} failed: {err}") from err
+    return Path(project)
+
+
+def _rendered_context(template: TemplateInfo, given: Mapping[str, str]) -> dict[str, object]:
+    """The answers as cookiecutter computes them (defaults, choices, derived values), without writing."""
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+
+    context = generate_context(context_file=str(template.path / "cookiecutter.json"), extra_context=dict(given))
+    with _importable(template.path):  # the template's Jinja extension lives in its folder
+        return dict(prompt_for_config(context, no_input=True))
+
+
+@contextlib.contextmanager
+def _importable(folder: Path) -> Iterator[None]:
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(folder))
+
+
+def _unknown_option(template: TemplateInfo, key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, template.option_names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"options: {', '.join(template.option_names)}"
+    return f"{key} is not an option of {template.name} ({hint}). Fix: use one of its options"
