@@ -92,6 +92,7 @@ def table_state(project: Path, package: str, tables: list[str]) -> dict[str, lis
     return json.loads(line.removeprefix("STATE "))
 
 
+@pytest.mark.timeout(1800)  # install, two pipeline runs and the project's suite: ~5 min on 2 cores
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_a_rendered_project_installs_runs_twice_idempotently_and_passes_its_tests(tmp_path, variant):
     answers = {"python_version": f"{sys.version_info.major}.{sys.version_info.minor}", **VARIANTS[variant]}
