@@ -18,12 +18,6 @@ import yaml
 from databricks_project_templates import AnswersError, TemplateError, render_template, template_path
 from databricks_utils.bundle import validate_bundle
 
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA_CANDIDATES = (
-    REPO.parent / "shared" / "schemas" / "databricks-bundle.schema.json",
-    Path("/work/shared/schemas/databricks-bundle.schema.json"),
-)
-
 # Every switch on and off at least once, every compute, format, CI provider, cloud and Python version.
 MATRIX = {
     "defaults": {},
@@ -72,14 +66,6 @@ SWITCHED_FILES = {
 }
 CI_FILES = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml", "azure_devops": "azure-pipelines.yml"}
 JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}")  # GitHub Actions' own ${{ ... }} is not Jinja
-
-
-@pytest.fixture(scope="module")
-def schema() -> Path:
-    for candidate in SCHEMA_CANDIDATES:
-        if candidate.is_file():
-            return candidate
-    pytest.fail(f"the Databricks bundle schema is in none of {[str(c) for c in SCHEMA_CANDIDATES]}")
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +119,9 @@ def test_python_compiles_and_is_ruff_clean_under_the_projects_own_config(renders
 
 @pytest.mark.parametrize("variant", MATRIX)
 @pytest.mark.parametrize("target", ["dev", "lab", "prod"])
-def test_the_bundle_is_valid_for_every_target(renders, schema, variant, target):
+def test_the_bundle_is_valid_for_every_target(renders, bundle_schema, variant, target):
     project, answers = renders[variant]
-    report = validate_bundle(project, schema=schema, target=target)
+    report = validate_bundle(project, schema=bundle_schema, target=target)
     assert report.ok, report.format()
     assert report.bundle_name == answers["project_slug"]
     assert report.schema_source is not None

@@ -17,17 +17,6 @@ import pytest
 from databricks_project_templates import render_template
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA = next(
-    (
-        path
-        for path in (
-            REPO.parent / "shared" / "schemas" / "databricks-bundle.schema.json",
-            Path("/work/shared/schemas/databricks-bundle.schema.json"),
-        )
-        if path.is_file()
-    ),
-    None,
-)
 VARIANTS = {
     "defaults": {},
     "all-switches-on": {
@@ -94,7 +83,7 @@ def table_state(project: Path, package: str, tables: list[str]) -> dict[str, lis
 
 @pytest.mark.timeout(1800)  # install, two pipeline runs and the project's suite: ~5 min on 2 cores
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_a_rendered_project_installs_runs_twice_idempotently_and_passes_its_tests(tmp_path, variant):
+def test_a_rendered_project_installs_runs_twice_idempotently_and_passes_its_tests(tmp_path, bundle_schema, variant):
     answers = {"python_version": f"{sys.version_info.major}.{sys.version_info.minor}", **VARIANTS[variant]}
     project = render_template("databricks-pipeline", tmp_path, answers)
     recorded = json.loads((project / ".databricks-template.json").read_text(encoding="utf-8"))
@@ -102,7 +91,7 @@ def test_a_rendered_project_installs_runs_twice_idempotently_and_passes_its_test
 
     make(project, "install")
     make(project, "lint")
-    assert "OK:" in make(project, "validate", **({"BUNDLE_SCHEMA": str(SCHEMA)} if SCHEMA else {}))
+    assert "OK:" in make(project, "validate", BUNDLE_SCHEMA=str(bundle_schema))
 
     first = make(project, "run")
     assert "appended_rows=42" in first
