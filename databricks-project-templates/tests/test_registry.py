@@ -7,6 +7,7 @@ from databricks_project_templates import (
     TemplateNotFoundError,
     get_template,
     list_templates,
+    registry,
     template_path,
 )
 
@@ -35,3 +36,9 @@ def test_unknown_names_suggest_the_closest():
         get_template("databricks-pipelin")
     with pytest.raises(TemplateError, match=r"has no option 'computer' \(did you mean 'compute'\?\)"):
         get_template("databricks-pipeline").option("computer")
+
+
+def test_a_broken_template_folder_is_reported_as_a_packaging_problem(tmp_path):
+    (tmp_path / "template.yaml").write_text("name: x\n", encoding="utf-8")  # no version, no cookiecutter.json
+    with pytest.raises(TemplateError, match=r"is broken .*Fix: reinstall databricks-project-templates"):
+        registry._load(tmp_path)

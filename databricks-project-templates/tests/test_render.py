@@ -170,6 +170,23 @@ def test_bad_answers_write_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_unknown_options_are_refused_with_the_closest_one(tmp_path):
+    with pytest.raises(
+        AnswersError, match=r"package_nme is not an option of databricks-pipeline \(did you mean 'package_name'\?\)"
+    ):
+        render_template("databricks-pipeline", tmp_path, {"package_nme": "x"})
+    with pytest.raises(AnswersError, match=r"zzz is not an option of databricks-pipeline \(options: project_name, "):
+        render_template("databricks-pipeline", tmp_path, {"zzz": "x"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path):
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"rendering 'databricks-pipeline' into .* failed: .*Fix: check the output"):
+        render_template("databricks-pipeline", not_a_folder)
+
+
 def test_an_existing_project_is_not_overwritten_unless_asked(tmp_path):
     project = render_template("databricks-pipeline", tmp_path, {"project_name": "Twice"})
     (project / "notes.md").write_text("mine", encoding="utf-8")

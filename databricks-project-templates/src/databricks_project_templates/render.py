@@ -89,8 +89,8 @@ def render_template(
             output_dir=str(target.parent),
             overwrite_if_exists=overwrite,
         )
-    except CookiecutterException as err:
-        raise TemplateError(f"rendering {name!r} into {target} failed: {err}") from err
+    except (CookiecutterException, OSError) as err:
+        raise TemplateError(f"rendering {name!r} into {target} failed: {err}. Fix: check the output folder") from err
     return Path(project)
 
 

@@ -38,7 +38,7 @@ from databricks_utils.quality.model import (
     RuleSet,
 )
 from databricks_utils.quality.sql_safety import validate_sql_expression
-from databricks_utils.quality.writer import WriteOutcome, write_validated
+from databricks_utils.quality.writer import WriteOutcome, batch_fingerprint, write_validated
 
 __all__ = [
     "CHECK_ARGUMENTS",
@@ -60,6 +60,7 @@ __all__ = [
     "ValidationSummary",
     "WriteOutcome",
     "apply_rules",
+    "batch_fingerprint",
     "dump_dqx",
     "dump_rules",
     "from_dqx",
