@@ -59,8 +59,8 @@ MATRIX = {
     },
 }
 SWITCHED_FILES = {
-    "dashboard": ["dashboards", "resources/{slug}.dashboard.yml"],
-    "databricks_app": ["databricks_apps", "resources/{slug}.app.yml"],
+    "dashboard": ["dashboards/{slug}.lvdash.json", "resources/{slug}.dashboard.yml"],
+    "databricks_app": ["databricks_apps/{slug}/app.yaml", "resources/{slug}.app.yml"],
     "streaming_ingestion": ["pipelines/bronze/stream.py", "tests/unit/test_bronze_stream.py"],
     "ml_feature_table": ["pipelines/gold/features.py", "tests/unit/test_gold_features.py"],
 }
@@ -136,6 +136,10 @@ def test_switches_add_and_prune_their_files(renders, variant):
             assert (project / path.format(slug=slug)).exists() == (answers[switch] == "yes"), (switch, path)
     for provider, path in CI_FILES.items():
         assert (project / path).exists() == (answers["ci_provider"] == provider)
+    for folder in ("src", "config", "pipelines", "data_validation", "monte_carlo", "dashboards", "databricks_apps"):
+        assert (project / folder).is_dir(), folder  # the nine folders are always there (with tests/ and docs/)
+    assert (project / "tests" / "unit").is_dir() and (project / "tests" / "integration").is_dir()
+    assert (project / "docs" / "architecture.md").is_file() and (project / "docs" / "runbook.md").is_file()
     formats = {path.suffix.lstrip(".") for path in (project / "data" / "sample").iterdir()}
     assert formats == {answers["source_format"]}
 

@@ -26,14 +26,15 @@ def paths_to_prune(answers: Mapping[str, object]) -> list[str]:
         >>> paths_to_prune({"project_slug": "orders", "dashboard": "no", "ci_provider": "github",
         ...                 "source_format": "csv", "databricks_app": "yes", "streaming_ingestion": "yes",
         ...                 "ml_feature_table": "yes"})[:2]
-        ['dashboards', 'resources/orders.dashboard.yml']
+        ['dashboards/*.lvdash.json', 'resources/orders.dashboard.yml']
     """
     slug = str(answers["project_slug"])
     prune: list[str] = []
+    # The dashboards/ and databricks_apps/ folders stay, with a README saying how to add one later.
     if answers.get("dashboard") != "yes":
-        prune += ["dashboards", f"resources/{slug}.dashboard.yml"]
+        prune += ["dashboards/*.lvdash.json", f"resources/{slug}.dashboard.yml"]
     if answers.get("databricks_app") != "yes":
-        prune += ["databricks_apps", f"resources/{slug}.app.yml"]
+        prune += [f"databricks_apps/{slug}", f"resources/{slug}.app.yml"]
     if answers.get("streaming_ingestion") != "yes":
         prune += ["pipelines/bronze/stream.py", "tests/unit/test_bronze_stream.py"]
     if answers.get("ml_feature_table") != "yes":
