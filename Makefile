@@ -51,6 +51,7 @@ bench: $(STAMP) ## Run the benchmarks and print medians and ratios (see benchmar
 	$(RUN) python benchmarks/bench_fixtures.py
 	$(RUN) python benchmarks/bench_quality.py
 	$(RUN) python benchmarks/bench_template.py
+	$(RUN) python benchmarks/bench_cli.py
 
 build: $(STAMP) ## Build wheels and sdists of the three packages into dist/
 	$(UV) build --all-packages -o dist

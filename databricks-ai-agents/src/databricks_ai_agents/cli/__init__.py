@@ -1,0 +1,1 @@
+"""The ``databricks-agent`` command: a Click group whose subcommands are imported only when used."""

@@ -1,0 +1,1 @@
+"""One module per ``databricks-agent`` command; each imports its heavy dependencies inside its functions."""
