@@ -18,6 +18,7 @@ from databricks_ai_agents.cli.output import Output
 from databricks_ai_agents.errors import AgentError
 
 COMMANDS = {
+    "init": ("databricks_ai_agents.cli.commands.init", "init", "Create a project from a one-line description."),
     "templates": ("databricks_ai_agents.cli.commands.templates", "templates", "List and inspect project templates."),
 }
 """Command name -> (module, attribute, one-line help). One module per command."""

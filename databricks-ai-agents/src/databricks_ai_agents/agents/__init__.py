@@ -1,0 +1,1 @@
+"""The agents. Each has a deterministic engine that does the whole job offline."""
