@@ -90,3 +90,14 @@ def test_version():
     result = agent("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("databricks-agent, version 0.1.0")
+
+
+def test_list_shows_agents_and_templates():
+    text = agent("list")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Agents\n")
+    assert "template  auto    no" in text.stdout
+    assert "databricks-pipeline" in text.stdout
+    payload = json.loads(agent("--json", "list").stdout)
+    assert [a["name"] for a in payload["agents"]] == ["template"]
+    assert [t["name"] for t in payload["templates"]] == ["databricks-pipeline"]

@@ -18,6 +18,8 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from databricks_ai_agents.core.contract import Agent, AgentContext
+
 DEFAULT_TEMPLATE: Final = "databricks-pipeline"
 STOP_WORDS: Final = frozenset(
     {"pipeline", "pipelines", "from", "with", "on", "in", "for", "that", "using", "into", "to", "and", "job", "etl"}
@@ -125,3 +127,16 @@ def _first_match(text: str, values: Mapping[str, tuple[str, ...]]) -> tuple[str,
             if key is not None and (best is None or key < best):
                 best = key
     return None if best is None else (best[2], best[3])
+
+
+class TemplateAgent(Agent[TemplateRequest, TemplateProposal]):
+    """The template agent: its rules engine is :func:`propose` (offline, deterministic)."""
+
+    request_model = TemplateRequest
+    result_model = TemplateProposal
+
+    def run(self, request: TemplateRequest, context: AgentContext) -> TemplateProposal:
+        """Propose the template and answers for ``request``."""
+        proposal = propose(request)
+        context.logger.info("template agent: %s with %d answers", proposal.template, len(proposal.answers))
+        return proposal

@@ -19,6 +19,7 @@ from databricks_ai_agents.errors import AgentError
 
 COMMANDS = {
     "init": ("databricks_ai_agents.cli.commands.init", "init", "Create a project from a one-line description."),
+    "list": ("databricks_ai_agents.cli.commands.list", "list_command", "List the agents and the project templates."),
     "templates": ("databricks_ai_agents.cli.commands.templates", "templates", "List and inspect project templates."),
 }
 """Command name -> (module, attribute, one-line help). One module per command."""

@@ -6,6 +6,7 @@ the template package before anything is written (unknown options, bad names and 
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -52,10 +53,19 @@ def init(
     no_input: bool,
 ) -> None:
     """Create a project from DESCRIPTION, e.g. "daily sales pipeline from CSV with a dashboard"."""
-    from databricks_ai_agents.agents.template_agent import TemplateRequest, propose
+    from databricks_ai_agents.agents.template_agent import TemplateProposal, TemplateRequest
+    from databricks_ai_agents.core.contract import AgentContext
+    from databricks_ai_agents.core.registry import load_registry
     from databricks_project_templates import render_template, resolve_answers
 
-    proposal = propose(TemplateRequest(description=description, template=template_name, overrides=_parse_sets(sets)))
+    registered = load_registry().get("template")
+    context = AgentContext(
+        definition=registered.definition, workdir=obj.project_dir, logger=logging.getLogger("databricks_ai_agents")
+    )
+    request = TemplateRequest(description=description, template=template_name, overrides=_parse_sets(sets))
+    proposal = registered.implementation().run(request, context)
+    if not isinstance(proposal, TemplateProposal):
+        raise AgentError(f"the template agent returned {type(proposal).__name__}, not a TemplateProposal")
     answers = resolve_answers(proposal.template, proposal.answers)
     target_parent = (output_dir or obj.project_dir).resolve()
     project = target_parent / answers["project_slug"]

@@ -1,0 +1,1 @@
+"""The agent framework: definitions (YAML), the agent contract, and the registry that joins them."""

@@ -1,0 +1,53 @@
+"""The agent contract: typed request in, typed result out, with a context that injects what the agent needs.
+
+Example:
+    >>> class Echo(Agent[MyRequest, MyResult]):  # doctest: +SKIP
+    ...     request_model, result_model = MyRequest, MyResult
+    ...     def run(self, request, context):
+    ...         return MyResult(text=request.text)
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from databricks_ai_agents.core.definitions import AgentDefinition, Engine
+
+RequestT = TypeVar("RequestT", bound=BaseModel)
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    """What an agent run gets besides its request.
+
+    Attributes:
+        definition: The agent's validated definition (LLM and execution settings).
+        workdir: The folder the agent may read and write in; paths outside it are refused by callers.
+        logger: Where the agent logs (structured, via databricks-utils' configuration).
+        engine: ``rules`` (deterministic, offline) or ``llm`` (Claude, output validated); never ``auto`` here.
+        llm: The LLM client when ``engine`` is ``llm``, else None.
+    """
+
+    definition: AgentDefinition
+    workdir: Path
+    logger: logging.Logger
+    engine: Engine = "rules"
+    llm: object | None = None
+
+
+class Agent(ABC, Generic[RequestT, ResultT]):
+    """Base class of every agent: one deterministic engine that does the whole job offline, at least."""
+
+    request_model: ClassVar[type[BaseModel]]
+    result_model: ClassVar[type[BaseModel]]
+
+    @abstractmethod
+    def run(self, request: RequestT, context: AgentContext) -> ResultT:
+        """Do the agent's job for ``request``."""

@@ -1,0 +1,82 @@
+"""The registry: agent definitions joined with their implementations, checked against each other.
+
+Example:
+    >>> registry = load_registry()
+    >>> registry.names
+    ('template',)
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from databricks_ai_agents.core.contract import Agent
+from databricks_ai_agents.core.definitions import AgentDefinition, load_definitions
+from databricks_ai_agents.errors import AgentError
+
+
+@dataclass(frozen=True)
+class RegisteredAgent:
+    """A definition and the class implementing it."""
+
+    definition: AgentDefinition
+    implementation: type[Agent]  # type: ignore[type-arg]  # any request/result pair
+
+
+@dataclass(frozen=True)
+class AgentRegistry:
+    """Every registered agent by name."""
+
+    agents: dict[str, RegisteredAgent]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The agent names, sorted."""
+        return tuple(sorted(self.agents))
+
+    def get(self, name: str) -> RegisteredAgent:
+        """The agent called ``name``.
+
+        Raises:
+            AgentError: No such agent (the message suggests the closest and lists the agents).
+        """
+        if name not in self.agents:
+            close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AgentError(f"no agent named {name!r}{hint}. Agents: {', '.join(self.names)}")
+        return self.agents[name]
+
+
+def load_registry(path: Path | None = None) -> AgentRegistry:
+    """Load the definitions and import each implementation, checking models and classes match.
+
+    Raises:
+        AgentError: A definition is invalid, or names a class that is missing or does not fit.
+    """
+    agents = {}
+    for name, definition in load_definitions(path).items():
+        implementation = _resolve(definition.implementation, where=f"agents.{name}.implementation")
+        if not (isinstance(implementation, type) and issubclass(implementation, Agent)):
+            raise AgentError(f"agents.{name}.implementation: {definition.implementation} is not an Agent subclass")
+        for field, declared, actual in (
+            ("inputs", definition.inputs, implementation.request_model),
+            ("outputs", definition.outputs, implementation.result_model),
+        ):
+            if _resolve(declared, where=f"agents.{name}.{field}") is not actual:
+                raise AgentError(
+                    f"agents.{name}.{field}: {declared} is not the model {implementation.__name__} uses "
+                    f"({actual.__module__}:{actual.__name__}). Fix: make them agree"
+                )
+        agents[name] = RegisteredAgent(definition=definition, implementation=implementation)
+    return AgentRegistry(agents=agents)
+
+
+def _resolve(reference: str, *, where: str) -> object:
+    module_name, _, attribute = reference.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as err:
+        raise AgentError(f"{where}: cannot import {reference} ({err}). Fix: correct the reference") from err
