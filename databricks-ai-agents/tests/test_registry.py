@@ -43,7 +43,7 @@ def test_the_shipped_definitions_load_into_a_registry_that_runs():
 
 def test_defaults_apply_to_optional_settings(tmp_path):
     definition = load_definitions(write(tmp_path, GOOD))["template"]
-    assert (definition.llm.max_tokens, definition.llm.temperature) == (2048, 0.0)
+    assert (definition.llm.max_tokens, definition.llm.temperature) == (2048, None)
     assert (definition.execution.timeout_s, definition.execution.default_engine) == (120, "auto")
 
 

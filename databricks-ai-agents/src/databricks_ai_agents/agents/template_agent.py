@@ -19,6 +19,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from databricks_ai_agents.core.contract import Agent, AgentContext
+from databricks_ai_agents.core.engine import StructuredLlm, Tool
 
 DEFAULT_TEMPLATE: Final = "databricks-pipeline"
 STOP_WORDS: Final = frozenset(
@@ -136,7 +137,59 @@ class TemplateAgent(Agent[TemplateRequest, TemplateProposal]):
     result_model = TemplateProposal
 
     def run(self, request: TemplateRequest, context: AgentContext) -> TemplateProposal:
-        """Propose the template and answers for ``request``."""
+        """Propose the template and answers for ``request``: the rules, then (LLM engine) Claude's refinements."""
         proposal = propose(request)
+        if context.engine == "llm" and context.llm is not None:
+            proposal = refine_with_llm(proposal, request, context.llm)
         context.logger.info("template agent: %s with %d answers", proposal.template, len(proposal.answers))
         return proposal
+
+
+PROPOSE_TOOL: Final = Tool(
+    name="propose_answers",
+    description="Answers for the template's options, and for each the words of the description that imply it.",
+    input_schema={
+        "type": "object",
+        "properties": {
+            "answers": {"type": "object", "additionalProperties": {"type": "string"}},
+            "reasons": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "required": ["answers"],
+    },
+)
+# Answers the model may never set: they are paths, contacts or identifiers derived elsewhere.
+LLM_FORBIDDEN: Final = frozenset({"databricks_utils_source", "owner_email", "project_slug", "package_name"})
+
+
+def refine_with_llm(proposal: TemplateProposal, request: TemplateRequest, llm: StructuredLlm) -> TemplateProposal:
+    """Ask Claude for answers, keep only valid ones (known option, allowed value), let the user's --set win."""
+    import json
+
+    from databricks_ai_agents.core.prompts import load_prompt
+    from databricks_project_templates import get_template
+
+    template = get_template(proposal.template)
+    rows = [
+        f"{o.name} | {'(derived)' if o.derived else o.default} | {', '.join(o.choices) or 'any text'} | {o.prompt}"
+        for o in template.options
+        if o.name not in LLM_FORBIDDEN
+    ]
+    prompt = load_prompt("template", "propose").render(
+        description=request.description,
+        template_name=template.name,
+        template_description=template.description,
+        options_table="\n".join(rows),
+        rules_answers=json.dumps(proposal.answers, sort_keys=True),
+    )
+    reply = llm.structured(prompt, tool=PROPOSE_TOOL, agent="template")
+    choices = {o.name: set(o.choices) for o in template.options}
+    raw_answers, raw_reasons = reply.get("answers"), reply.get("reasons")
+    answers, reasons = dict(proposal.answers), dict(proposal.reasons)
+    for key, value in (raw_answers if isinstance(raw_answers, dict) else {}).items():
+        valid = key in choices and key not in LLM_FORBIDDEN and isinstance(value, str)
+        if not valid or (choices[key] and value not in choices[key]) or key in request.overrides:
+            continue  # dropped: unknown option, forbidden, a value outside the choices, or the user's --set
+        answers[key] = value
+        why = raw_reasons.get(key) if isinstance(raw_reasons, dict) else None
+        reasons[key] = f"Claude: {why}" if isinstance(why, str) and why else "Claude"
+    return TemplateProposal(template=proposal.template, answers=answers, reasons=reasons)

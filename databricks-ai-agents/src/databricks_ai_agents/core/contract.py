@@ -17,7 +17,8 @@ from typing import ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from databricks_ai_agents.core.definitions import AgentDefinition, Engine
+from databricks_ai_agents.core.definitions import AgentDefinition
+from databricks_ai_agents.core.engine import ResolvedEngine, StructuredLlm
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 ResultT = TypeVar("ResultT", bound=BaseModel)
@@ -31,15 +32,15 @@ class AgentContext:
         definition: The agent's validated definition (LLM and execution settings).
         workdir: The folder the agent may read and write in; paths outside it are refused by callers.
         logger: Where the agent logs (structured, via databricks-utils' configuration).
-        engine: ``rules`` (deterministic, offline) or ``llm`` (Claude, output validated); never ``auto`` here.
+        engine: ``rules`` (deterministic, offline) or ``llm`` (Claude, output validated), already resolved.
         llm: The LLM client when ``engine`` is ``llm``, else None.
     """
 
     definition: AgentDefinition
     workdir: Path
     logger: logging.Logger
-    engine: Engine = "rules"
-    llm: object | None = None
+    engine: ResolvedEngine = "rules"
+    llm: StructuredLlm | None = None
 
 
 class Agent(ABC, Generic[RequestT, ResultT]):

@@ -28,7 +28,7 @@ class LlmSettings(BaseModel):
 
     model: str = Field(min_length=1)
     max_tokens: int = Field(default=2048, ge=1, le=64000)
-    temperature: float = Field(default=0.0, ge=0.0, le=1.0)
+    temperature: float | None = Field(default=None, ge=0.0, le=1.0, description="Only for models that accept it.")
 
 
 class ExecutionSettings(BaseModel):

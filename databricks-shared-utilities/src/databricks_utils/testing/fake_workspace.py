@@ -9,14 +9,10 @@ body, and every request is recorded so tests can assert what was called.
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import ClassVar, Final
+from typing import Final
 
-from databricks_utils.errors.exceptions import DatabricksUtilsError
+from databricks_utils.testing.loopback import LoopbackRequest, LoopbackServer
 
 SPARK_VERSIONS_PATH: Final = "/api/2.1/clusters/spark-versions"
 
@@ -30,7 +26,7 @@ DEFAULT_ROUTES: Final[Mapping[str, object]] = {
 """Paths answered out of the box: host metadata and the runtime list (``clusters.spark_versions``)."""
 
 
-class FakeWorkspace:
+class FakeWorkspace(LoopbackServer):
     """A threaded HTTP server on 127.0.0.1 (a free port) serving canned JSON per GET path.
 
     Args:
@@ -44,10 +40,8 @@ class FakeWorkspace:
     """
 
     def __init__(self, routes: Mapping[str, object] | None = None) -> None:
+        super().__init__()
         self._routes = {**DEFAULT_ROUTES, **(routes or {})}
-        self._requests: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def host(self) -> str:
@@ -56,58 +50,16 @@ class FakeWorkspace:
         Raises:
             DatabricksUtilsError: The server is not running (outside the ``with`` block).
         """
-        if self._server is None:
-            raise DatabricksUtilsError(
-                "FakeWorkspace is not running. Fix: use it as a context manager (with FakeWorkspace() as workspace)"
-            )
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return self.url
 
     @property
     def requests(self) -> list[tuple[str, str]]:
         """``(method, path)`` of every request served so far, in order."""
-        with self._lock:
-            return list(self._requests)
+        return [(request.method, request.path) for request in self.received]
 
-    def __enter__(self) -> FakeWorkspace:
-        handler = type("_BoundHandler", (_Handler,), {"workspace": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self._server.serve_forever, name="fake-workspace", daemon=True).start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def _answer(self, method: str, path: str) -> tuple[int, object]:
-        with self._lock:
-            self._requests.append((method, path))
-        route = path.split("?", 1)[0]
-        if method == "GET" and route in self._routes:
+    def respond(self, request: LoopbackRequest) -> tuple[int, object]:
+        """The route's JSON for a known GET path, else the REST API's 404 body."""
+        route = request.path.split("?", 1)[0]
+        if request.method == "GET" and route in self._routes:
             return 200, self._routes[route]
-        return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{method} {route}'"}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    workspace: ClassVar[FakeWorkspace]
-
-    def do_GET(self) -> None:
-        self._reply("GET")
-
-    def do_POST(self) -> None:
-        self._reply("POST")
-
-    def _reply(self, method: str) -> None:
-        status, payload = self.workspace._answer(method, self.path)
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        del format, args  # requests are recorded in FakeWorkspace.requests, not printed
+        return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{request.method} {route}'"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -40,6 +41,12 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--dry-run", is_flag=True, help="Show the template and answers, write nothing.")
 @click.option("--force", is_flag=True, help="Render over an existing project folder.")
 @click.option("--no-input", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "rules", "llm"]),
+    default=None,
+    help="rules: offline keyword rules; llm: also ask Claude (needs ANTHROPIC_API_KEY); auto: llm when a key is set.",
+)
 @click.pass_obj
 def init(
     obj: CliContext,
@@ -51,16 +58,31 @@ def init(
     dry_run: bool,
     force: bool,
     no_input: bool,
+    engine: str | None,
 ) -> None:
     """Create a project from DESCRIPTION, e.g. "daily sales pipeline from CSV with a dashboard"."""
     from databricks_ai_agents.agents.template_agent import TemplateProposal, TemplateRequest
     from databricks_ai_agents.core.contract import AgentContext
+    from databricks_ai_agents.core.definitions import Engine
+    from databricks_ai_agents.core.engine import resolve_engine
     from databricks_ai_agents.core.registry import load_registry
     from databricks_project_templates import render_template, resolve_answers
 
     registered = load_registry().get("template")
+    definition = registered.definition
+    requested = definition.execution.default_engine if engine is None else cast("Engine", engine)  # a click.Choice
+    resolved = resolve_engine(requested)
+    llm = None
+    if resolved == "llm":
+        from databricks_ai_agents.llm.client import LlmClient
+
+        llm = LlmClient.from_env(definition.llm, timeout_s=definition.execution.timeout_s)
     context = AgentContext(
-        definition=registered.definition, workdir=obj.project_dir, logger=logging.getLogger("databricks_ai_agents")
+        definition=definition,
+        workdir=obj.project_dir,
+        logger=logging.getLogger("databricks_ai_agents"),
+        engine=resolved,
+        llm=llm,
     )
     request = TemplateRequest(description=description, template=template_name, overrides=_parse_sets(sets))
     proposal = registered.implementation().run(request, context)
@@ -79,11 +101,12 @@ def init(
         "answers": answers,
         "reasons": proposal.reasons,
         "project_dir": str(project),
+        "engine": resolved,
         "written": False,
     }
     if not obj.output.as_json:
         rows = [[key, value, proposal.reasons.get(key, "template default")] for key, value in answers.items()]
-        click.echo(f"Template {proposal.template} ({proposal.reasons['template']}) -> {project}")
+        click.echo(f"Template {proposal.template} ({proposal.reasons['template']}), engine {resolved} -> {project}")
         click.echo(table(["answer", "value", "why"], rows))
     if dry_run:
         if obj.output.as_json:

@@ -1,0 +1,1 @@
+"""The optional LLM engine: Claude through the anthropic SDK, imported only when an agent uses it."""
