@@ -11,7 +11,7 @@ PACKAGES := databricks-shared-utilities databricks-ai-agents databricks-project-
 export DBX_SPARK__REQUIRE_DELTA ?= true
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: help install lint test bench build demo clean
+.PHONY: help install lint test bench build demo demo-utils clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,7 +56,10 @@ bench: $(STAMP) ## Run the benchmarks and print medians and ratios (see benchmar
 build: $(STAMP) ## Build wheels and sdists of the three packages into dist/
 	$(UV) build --all-packages -o dist
 
-demo: $(STAMP) ## Load a config, start local Spark with Delta, and run a MERGE (replaced by the agent demo later)
+demo: $(STAMP) ## From a one-line idea to a generated pipeline that ran locally and passed its tests (build/demo/)
+	$(RUN) python databricks-ai-agents/examples/demo.py
+
+demo-utils: $(STAMP) ## A tour of databricks-utils: config, logging, local Spark with Delta, an idempotent MERGE
 	$(RUN) python databricks-shared-utilities/examples/demo.py
 
 clean: ## Remove build output, caches and the virtualenv
