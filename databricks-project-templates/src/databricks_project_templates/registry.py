@@ -64,7 +64,7 @@ class TemplateInfo:
         for option in self.options:
             if option.name == name:
                 return option
-        raise TemplateError(f"template {self.name!r} has no option {name!r}{_closest(name, self.option_names)}")
+        raise TemplateError(f"template {self.name!r} has no option {name!r}{did_you_mean(name, self.option_names)}")
 
     @property
     def option_names(self) -> tuple[str, ...]:
@@ -90,7 +90,7 @@ def get_template(name: str) -> TemplateInfo:
     templates = {template.name: template for template in list_templates()}
     if name not in templates:
         raise TemplateNotFoundError(
-            f"no template named {name!r}{_closest(name, templates)}. Available: {', '.join(sorted(templates))}"
+            f"no template named {name!r}{did_you_mean(name, templates)}. Available: {', '.join(sorted(templates))}"
         )
     return templates[name]
 
@@ -142,6 +142,7 @@ def _options(variables: dict[str, object]) -> tuple[TemplateOption, ...]:
     return tuple(options)
 
 
-def _closest(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or "" when none is close."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from databricks_project_templates.answers import check_answers
 from databricks_project_templates.errors import AnswersError, TemplateError
-from databricks_project_templates.registry import TemplateInfo, get_template
+from databricks_project_templates.registry import TemplateInfo, did_you_mean, get_template
 
 
 def resolve_answers(name: str, answers: Mapping[str, object] | None = None) -> dict[str, str]:
@@ -114,8 +114,5 @@ def _importable(folder: Path) -> Iterator[None]:
 
 
 def _unknown_option(template: TemplateInfo, key: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, template.option_names, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else f"options: {', '.join(template.option_names)}"
-    return f"{key} is not an option of {template.name} ({hint}). Fix: use one of its options"
+    hint = did_you_mean(key, template.option_names) or f" (options: {', '.join(template.option_names)})"
+    return f"{key} is not an option of {template.name}{hint}. Fix: use one of its options"

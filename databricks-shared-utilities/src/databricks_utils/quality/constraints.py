@@ -103,13 +103,26 @@ def _in_set(column: str, args: Any) -> str:
     return _nullable(column, condition) if args.allow_null else f"{column} IS NOT NULL AND {condition}"
 
 
-def _in_range(column: str, args: Any) -> str:
+def _bounds(
+    value: str,
+    low: str | float | None,
+    high: str | float | None,
+    *,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> str:
+    """``value >= low AND value <= high`` (either side optional; strict when not inclusive)."""
     parts = []
-    if args.min is not None:
-        parts.append(f"{column} {'>=' if args.min_inclusive else '>'} {sql_literal(args.min)}")
-    if args.max is not None:
-        parts.append(f"{column} {'<=' if args.max_inclusive else '<'} {sql_literal(args.max)}")
-    return _nullable(column, " AND ".join(parts))
+    if low is not None:
+        parts.append(f"{value} {'>=' if low_inclusive else '>'} {sql_literal(low)}")
+    if high is not None:
+        parts.append(f"{value} {'<=' if high_inclusive else '<'} {sql_literal(high)}")
+    return " AND ".join(parts)
+
+
+def _in_range(column: str, args: Any) -> str:
+    bounds = _bounds(column, args.min, args.max, low_inclusive=args.min_inclusive, high_inclusive=args.max_inclusive)
+    return _nullable(column, bounds)
 
 
 def _matches_regex(column: str, args: Any) -> str:
@@ -118,12 +131,7 @@ def _matches_regex(column: str, args: Any) -> str:
 
 
 def _length_between(column: str, args: Any) -> str:
-    parts = []
-    if args.min is not None:
-        parts.append(f"length({column}) >= {args.min}")
-    if args.max is not None:
-        parts.append(f"length({column}) <= {args.max}")
-    return _nullable(column, " AND ".join(parts))
+    return _nullable(column, _bounds(f"length({column})", args.min, args.max))
 
 
 def _parseable(function: str) -> SqlBuilder:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -41,6 +41,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from databricks_utils.quality.sql_safety import sql_expression_problem
 
+M = TypeVar("M", bound=BaseModel)
 Criticality = Literal["error", "warn"]
 CheckName = Literal[
     "not_null",
@@ -108,6 +109,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _with_problems(
+    model: type[BaseModel], data: Any, handler: ModelWrapValidatorHandler[M], extra: list[InitErrorDetails]
+) -> M:
+    """Validate with ``handler`` and report its errors and ``extra`` problems together, in one error."""
+    try:
+        validated = handler(data)
+    except ValidationError as err:
+        raise _combined_error(model.__name__, err, extra, model.model_fields) from None
+    if extra:
+        raise _combined_error(model.__name__, None, extra, model.model_fields)
+    return validated
 
 
 def _combined_error(
@@ -401,14 +415,7 @@ class Rule(_Strict):
     @model_validator(mode="wrap")
     @classmethod
     def _every_problem(cls, data: Any, handler: ModelWrapValidatorHandler[Rule]) -> Rule:
-        shape = _shape_problems(data)
-        try:
-            rule = handler(data)
-        except ValidationError as err:
-            raise _combined_error(cls.__name__, err, shape, cls.model_fields) from None
-        if shape:
-            raise _combined_error(cls.__name__, None, shape, cls.model_fields)
-        return rule
+        return _with_problems(cls, data, handler, _shape_problems(data))
 
     @field_validator("name")
     @classmethod
@@ -509,11 +516,4 @@ class RuleSet(_Strict):
     @model_validator(mode="wrap")
     @classmethod
     def _every_problem(cls, data: Any, handler: ModelWrapValidatorHandler[RuleSet]) -> RuleSet:
-        duplicates = _duplicate_names(data)
-        try:
-            ruleset = handler(data)
-        except ValidationError as err:
-            raise _combined_error(cls.__name__, err, duplicates, cls.model_fields) from None
-        if duplicates:
-            raise _combined_error(cls.__name__, None, duplicates, cls.model_fields)
-        return ruleset
+        return _with_problems(cls, data, handler, _duplicate_names(data))

@@ -25,6 +25,7 @@ from databricks_utils import (
     load_config,
     log_context,
     log_metrics,
+    quote_identifier,
 )
 
 from {{ cookiecutter.package_name }}.settings import PipelineSettings
@@ -77,7 +78,8 @@ def open_run(
     config = load_config(env, config_dir=root / "config", overrides=overrides)
     configure_logging(config.observability)
     session = spark or get_spark(config)
-    session.sql(f"CREATE SCHEMA IF NOT EXISTS {config.table('x').rsplit('.', 1)[0]}")
+    schema = f"{quote_identifier(config.catalog.catalog)}.{quote_identifier(config.catalog.schema_name)}"
+    session.sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return LayerRun(config=config, settings=PipelineSettings.from_config(config), spark=session, root=root)
 
 
