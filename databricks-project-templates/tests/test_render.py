@@ -191,6 +191,25 @@ def test_an_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path):
         render_template("databricks-pipeline", not_a_folder)
 
 
+def test_a_render_that_fails_half_way_leaves_nothing_behind(tmp_path):
+    """A real mid-render failure: a file-size limit (RLIMIT_FSIZE) makes writing the larger files fail."""
+    script = (
+        "import resource, signal, sys\n"
+        "from databricks_project_templates import TemplateError, render_template\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write raises OSError instead of killing us\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "try:\n"
+        f"    render_template('databricks-pipeline', {str(tmp_path)!r}, {{'project_name': 'Half'}})\n"
+        "except TemplateError as err:\n"
+        "    print(err)\n"
+        "    sys.exit(3)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 3, result.stderr
+    assert "rendering 'databricks-pipeline' into" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_existing_project_is_not_overwritten_unless_asked(tmp_path):
     project = render_template("databricks-pipeline", tmp_path, {"project_name": "Twice"})
     (project / "notes.md").write_text("mine", encoding="utf-8")

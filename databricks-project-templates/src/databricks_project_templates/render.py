@@ -6,6 +6,7 @@ cookiecutter is imported inside the functions (it costs ~170 ms): listing templa
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -81,6 +82,7 @@ def render_template(
             f"{target} already exists. Fix: choose another output folder or project_slug, or pass overwrite=True"
         )
     template = get_template(name)
+    created = not target.exists()
     try:
         project = cookiecutter(
             str(template.path),
@@ -90,6 +92,8 @@ def render_template(
             overwrite_if_exists=overwrite,
         )
     except (CookiecutterException, OSError) as err:
+        if created:  # nothing half-written: a folder this call created goes away with the failure
+            shutil.rmtree(target, ignore_errors=True)
         raise TemplateError(f"rendering {name!r} into {target} failed: {err}. Fix: check the output folder") from err
     return Path(project)
 
