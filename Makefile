@@ -6,6 +6,9 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --frozen --no-sync
 SYNCED := .venv/.synced
 STAMP := .venv/.installed
+# The MCP Inspector CLI (npm) drives `databricks-agent serve` in a test, as a second, non-Python MCP client.
+INSPECTOR_VERSION := 2.12.0
+INSPECTOR := .venv/npm/.installed-$(INSPECTOR_VERSION)
 PACKAGES := databricks-shared-utilities databricks-ai-agents databricks-project-templates
 # Tests must run with Delta Lake active: a missing jar fails the run instead of silently using parquet.
 export DBX_SPARK__REQUIRE_DELTA ?= true
@@ -28,7 +31,13 @@ $(STAMP): $(SYNCED)
 	$(RUN) databricks-utils install-delta
 	@touch $@
 
-install: $(STAMP) ## Create .venv from uv.lock and fetch the Delta Lake jars (once)
+# Without npm the Inspector test is skipped (it says why); with npm, a missing Inspector fails the test.
+$(INSPECTOR): $(SYNCED)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --no-audit --no-fund --loglevel=error --prefix .venv/npm @modelcontextprotocol/inspector@$(INSPECTOR_VERSION) && touch $@; \
+	else echo "npm not found: skipping the MCP Inspector (its test will be skipped)"; fi
+
+install: $(STAMP) $(INSPECTOR) ## Create .venv from uv.lock, fetch the Delta Lake jars and the MCP Inspector (once)
 
 lint: $(SYNCED) ## ruff check, ruff format --check, mypy (strict), import-linter
 	$(RUN) ruff check .
@@ -36,7 +45,7 @@ lint: $(SYNCED) ## ruff check, ruff format --check, mypy (strict), import-linter
 	$(RUN) mypy
 	$(RUN) lint-imports
 
-test: $(STAMP) ## Run every test this machine can run, with branch coverage (>= 90 %)
+test: $(STAMP) $(INSPECTOR) ## Run every test this machine can run, with branch coverage (>= 90 %)
 	@rm -f .coverage .coverage.*
 	@# pytest exits 5 when it collected nothing: that is a broken test selection, not a pass.
 	@$(RUN) coverage run -m pytest $(PYTEST_ARGS); rc=$$?; \

@@ -96,8 +96,10 @@ def test_list_shows_agents_and_templates():
     text = agent("list")
     assert text.returncode == 0, text.stderr
     assert text.stdout.startswith("Agents\n")
-    assert "template  auto    no" in text.stdout
+    assert "template  auto    no      propose_project" in text.stdout
+    assert "init      auto    yes     init_project" in text.stdout
     assert "databricks-pipeline" in text.stdout
     payload = json.loads(agent("--json", "list").stdout)
-    assert [a["name"] for a in payload["agents"]] == ["template"]
+    assert [a["name"] for a in payload["agents"]] == ["init", "template"]
+    assert payload["agents"][0]["mcp_tool"] == "init_project"
     assert [t["name"] for t in payload["templates"]] == ["databricks-pipeline"]

@@ -15,7 +15,7 @@ def agent(*args, cwd=None):
     )
 
 
-def test_init_renders_the_project_with_the_answers_it_showed(tmp_path):
+def test_init_renders_the_project_with_the_answers_it_showed(tmp_path, private_usage_log):
     result = agent(
         "init", "daily sales pipeline from CSV with a dashboard", "--no-input", "--set", "compute=classic", cwd=tmp_path
     )
@@ -27,6 +27,13 @@ def test_init_renders_the_project_with_the_answers_it_showed(tmp_path):
     assert (recorded["compute"], recorded["source_format"], recorded["dashboard"]) == ("classic", "csv", "yes")
     assert recorded["description"] == "Daily sales pipeline from CSV with a dashboard"
     assert (project / "databricks.yml").is_file()
+    # How each answer was chosen is kept with the answers, for a later update from a newer template.
+    provenance = recorded["_generated_by"]
+    assert (provenance["tool"], provenance["engine"]) == ("databricks-agent", "rules")
+    assert provenance["reasons"]["compute"] == "set by you (--set)"
+    assert provenance["description"] == "daily sales pipeline from CSV with a dashboard"
+    usage = [json.loads(line) for line in private_usage_log.read_text(encoding="utf-8").splitlines()]
+    assert [(u["command"], u["outcome"], u["answers"]["compute"]) for u in usage] == [("init", "created", "classic")]
 
 
 def test_dry_run_writes_nothing_and_json_says_so(tmp_path):
@@ -44,7 +51,8 @@ def test_an_existing_project_needs_force(tmp_path):
     assert first.returncode == 0, first.stderr
     again = agent("init", "orders pipeline", "--no-input", "--output-dir", str(tmp_path))
     assert again.returncode == 1
-    assert "already exists and is not empty. Fix: choose another --output-dir" in again.stderr
+    assert "already exists and is not empty. Fix: choose another output folder or project_slug" in again.stderr
+    assert "--force" in again.stderr
     forced = agent("init", "orders pipeline", "--no-input", "--force", "--output-dir", str(tmp_path))
     assert forced.returncode == 0, forced.stderr
 

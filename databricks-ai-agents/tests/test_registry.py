@@ -20,6 +20,7 @@ agents:
     inputs: databricks_ai_agents.agents.template_agent:TemplateRequest
     outputs: databricks_ai_agents.agents.template_agent:TemplateProposal
     llm: {model: claude-test}
+    mcp: {tool: propose_project, title: Propose}
 """
 
 
@@ -31,7 +32,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_the_shipped_definitions_load_into_a_registry_that_runs():
     registry = load_registry()
-    assert registry.names == ("template",)
+    assert registry.names == ("init", "template")
+    assert registry.get("init").definition.mcp.hidden_fields == ("force",)
     registered = registry.get("template")
     assert registered.implementation is TemplateAgent
     assert registered.definition.read_only is True
@@ -91,5 +93,19 @@ def test_implementations_must_match_their_definition(tmp_path, change, message):
 
 
 def test_unknown_agents_suggest_the_closest():
-    with pytest.raises(AgentError, match=r"no agent named 'templat' \(did you mean 'template'\?\)\. Agents: template"):
+    expected = r"no agent named 'templat' \(did you mean 'template'\?\)\. Agents: init, template"
+    with pytest.raises(AgentError, match=expected):
         load_registry().get("templat")
+
+
+def test_mcp_settings_are_checked_against_the_request_model(tmp_path):
+    def hiding(field):
+        return GOOD.replace("title: Propose}", f"title: Propose, hidden_fields: [{field}]}}")
+
+    with pytest.raises(AgentError, match=r"mcp.hidden_fields: 'nope' is not a field of TemplateRequest"):
+        load_registry(write(tmp_path, hiding("nope")))
+    with pytest.raises(AgentError, match=r"'description' is required by TemplateRequest"):
+        load_registry(write(tmp_path, hiding("description")))
+    twice = GOOD + GOOD.split("agents:\n", 1)[1].replace("  template:", "  template_two:")
+    with pytest.raises(AgentError, match=r"mcp\.tool propose_project is used by more than one agent"):
+        load_registry(write(tmp_path, twice))

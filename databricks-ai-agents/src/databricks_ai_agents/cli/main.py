@@ -20,6 +20,7 @@ from databricks_ai_agents.errors import AgentError
 COMMANDS = {
     "init": ("databricks_ai_agents.cli.commands.init", "init", "Create a project from a one-line description."),
     "list": ("databricks_ai_agents.cli.commands.list", "list_command", "List the agents and the project templates."),
+    "serve": ("databricks_ai_agents.cli.commands.serve", "serve", "Serve the agents over MCP to an IDE assistant."),
     "templates": ("databricks_ai_agents.cli.commands.templates", "templates", "List and inspect project templates."),
 }
 """Command name -> (module, attribute, one-line help). One module per command."""
@@ -68,7 +69,9 @@ def cli(ctx: click.Context, verbose: bool, as_json: bool, project_dir: Path) -> 
     Every command works offline; with ANTHROPIC_API_KEY set, agents may also ask Claude and validate
     what it returns.
     """
-    ctx.obj = CliContext(output=Output(as_json=as_json, verbose=verbose), project_dir=project_dir.resolve())
+    ctx.obj = CliContext(
+        output=Output.for_terminal(as_json=as_json, verbose=verbose), project_dir=project_dir.resolve()
+    )
 
 
 def main() -> None:

@@ -13,15 +13,37 @@ import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Generic, TypeVar
+from typing import Annotated, ClassVar, Final, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from databricks_ai_agents.core.definitions import AgentDefinition
 from databricks_ai_agents.core.engine import ResolvedEngine, StructuredLlm
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 ResultT = TypeVar("ResultT", bound=BaseModel)
+
+WORKSPACE_PATH_KEY: Final = "x-workspace-path"
+WorkspacePath = Annotated[str, Field(json_schema_extra={WORKSPACE_PATH_KEY: True})]
+"""A request field holding a path: relative paths are read from the agent's ``workdir``, and the MCP server
+resolves it inside its workspace root, refusing any path that escapes it."""
+
+
+def workspace_path_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` declared as :data:`WorkspacePath` (the ones a sandbox must check).
+
+    Example:
+        >>> class Req(BaseModel):
+        ...     output_dir: WorkspacePath = "."
+        ...     name: str = ""
+        >>> workspace_path_fields(Req)
+        ('output_dir',)
+    """
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(WORKSPACE_PATH_KEY) is True
+    )
 
 
 @dataclass(frozen=True)

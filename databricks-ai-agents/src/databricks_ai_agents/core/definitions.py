@@ -40,6 +40,20 @@ class ExecutionSettings(BaseModel):
     default_engine: Engine = "auto"
 
 
+class McpSettings(BaseModel):
+    """How the agent appears as a tool of the MCP server (``databricks-agent serve``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tool: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="The tool's name, e.g. init_project.")
+    title: str = Field(min_length=1, description="A short human title IDEs show.")
+    hidden_fields: tuple[str, ...] = Field(
+        default=(), description="Request fields the tool does not offer (they keep their defaults), e.g. force."
+    )
+    destructive: bool = Field(default=False, description="May the tool overwrite or delete what exists?")
+    idempotent: bool = Field(default=False, description="Does calling it twice with the same input change nothing?")
+
+
 class AgentDefinition(BaseModel):
     """One agent: what it does, its implementation, its request and result models, and its settings."""
 
@@ -53,6 +67,7 @@ class AgentDefinition(BaseModel):
     read_only: bool = False
     llm: LlmSettings
     execution: ExecutionSettings = ExecutionSettings()
+    mcp: McpSettings
 
 
 def load_definitions(path: Path | None = None) -> dict[str, AgentDefinition]:

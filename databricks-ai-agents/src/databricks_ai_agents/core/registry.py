@@ -13,6 +13,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from databricks_ai_agents.core.contract import Agent
 from databricks_ai_agents.core.definitions import AgentDefinition, load_definitions
 from databricks_ai_agents.errors import AgentError
@@ -70,8 +72,25 @@ def load_registry(path: Path | None = None) -> AgentRegistry:
                     f"agents.{name}.{field}: {declared} is not the model {implementation.__name__} uses "
                     f"({actual.__module__}:{actual.__name__}). Fix: make them agree"
                 )
+        _check_mcp(definition, implementation.request_model)
         agents[name] = RegisteredAgent(definition=definition, implementation=implementation)
+    tools = [a.definition.mcp.tool for a in agents.values()]
+    repeated = sorted({tool for tool in tools if tools.count(tool) > 1})
+    if repeated:
+        raise AgentError(f"mcp.tool {', '.join(repeated)} is used by more than one agent. Fix: give each its own")
     return AgentRegistry(agents=agents)
+
+
+def _check_mcp(definition: AgentDefinition, request_model: type[BaseModel]) -> None:
+    """A hidden field must exist and have a default: the tool cannot ask for it."""
+    for field in definition.mcp.hidden_fields:
+        info = request_model.model_fields.get(field)
+        if info is None or info.is_required():
+            problem = "is not a field of" if info is None else "is required by"
+            raise AgentError(
+                f"agents.{definition.name}.mcp.hidden_fields: {field!r} {problem} {request_model.__name__}. "
+                "Fix: hide only optional fields of the request model"
+            )
 
 
 def _resolve(reference: str, *, where: str) -> object:

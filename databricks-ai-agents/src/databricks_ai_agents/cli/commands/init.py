@@ -6,16 +6,16 @@ the template package before anything is written (unknown options, bad names and 
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from databricks_ai_agents.cli.context import CliContext
-from databricks_ai_agents.cli.output import table
-from databricks_ai_agents.errors import AgentError
+
+if TYPE_CHECKING:
+    from databricks_ai_agents.agents.init_agent import InitResult
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -61,59 +61,47 @@ def init(
     engine: str | None,
 ) -> None:
     """Create a project from DESCRIPTION, e.g. "daily sales pipeline from CSV with a dashboard"."""
-    from databricks_ai_agents.agents.template_agent import TemplateProposal, TemplateRequest
-    from databricks_ai_agents.core.contract import AgentContext
+    from databricks_ai_agents.agents.init_agent import InitAgent, InitRequest, tracked
     from databricks_ai_agents.core.definitions import Engine
-    from databricks_ai_agents.core.engine import resolve_engine
     from databricks_ai_agents.core.registry import load_registry
-    from databricks_project_templates import render_template, resolve_answers
+    from databricks_ai_agents.core.runner import build_context
 
-    registered = load_registry().get("template")
-    definition = registered.definition
-    requested = definition.execution.default_engine if engine is None else cast("Engine", engine)  # a click.Choice
-    resolved = resolve_engine(requested)
-    llm = None
-    if resolved == "llm":
-        from databricks_ai_agents.llm.client import LlmClient
-
-        llm = LlmClient.from_env(definition.llm, timeout_s=definition.execution.timeout_s)
-    context = AgentContext(
-        definition=definition,
-        workdir=obj.project_dir,
-        logger=logging.getLogger("databricks_ai_agents"),
-        engine=resolved,
-        llm=llm,
+    definition = load_registry().get("init").definition
+    context = build_context(
+        definition, workdir=obj.project_dir, engine=None if engine is None else cast("Engine", engine)
     )
-    request = TemplateRequest(description=description, template=template_name, overrides=_parse_sets(sets))
-    proposal = registered.implementation().run(request, context)
-    if not isinstance(proposal, TemplateProposal):
-        raise AgentError(f"the template agent returned {type(proposal).__name__}, not a TemplateProposal")
-    answers = resolve_answers(proposal.template, proposal.answers)
-    target_parent = (output_dir or obj.project_dir).resolve()
-    project = target_parent / answers["project_slug"]
-    if project.exists() and any(project.iterdir()) and not force and not dry_run:
-        raise AgentError(
-            f"{project} already exists and is not empty. Fix: choose another --output-dir, "
-            "--set project_slug=<name>, or pass --force to render over it"
-        )
-    payload: dict[str, object] = {
-        "template": proposal.template,
-        "answers": answers,
-        "reasons": proposal.reasons,
-        "project_dir": str(project),
-        "engine": resolved,
-        "written": False,
-    }
-    if not obj.output.as_json:
-        rows = [[key, value, proposal.reasons.get(key, "template default")] for key, value in answers.items()]
-        click.echo(f"Template {proposal.template} ({proposal.reasons['template']}), engine {resolved} -> {project}")
-        click.echo(table(["answer", "value", "why"], rows))
-    if dry_run:
-        if obj.output.as_json:
-            obj.output.data(payload, "")
-        return
-    if not no_input and sys.stdin.isatty() and not click.confirm("Create the project?", default=True):
-        raise click.Abort
-    rendered = render_template(proposal.template, target_parent, answers, overwrite=force)
-    payload["written"] = True
-    obj.output.data(payload, f"Created {rendered}. Next: cd {rendered} && make install run test")
+    request = InitRequest(
+        description=description,
+        template=template_name,
+        answers=_parse_sets(sets),
+        output_dir=str((output_dir or obj.project_dir).resolve()),
+        dry_run=dry_run,
+        force=force,
+    )
+    agent = InitAgent()
+    with tracked(request, context) as track:
+        # Propose, show the answers and why, then create: the user sees what will be written before it is.
+        proposal = track(agent.propose(request, context))
+        _show(proposal, obj)
+        if dry_run:
+            obj.output.data(proposal.model_dump(), "Dry run: nothing was written.")
+            return
+        if not no_input and sys.stdin.isatty() and not click.confirm("Create the project?", default=True):
+            raise click.Abort
+        with obj.output.status(f"Rendering {proposal.template} into {proposal.project_dir}"):
+            created = track(agent.create(proposal, request, context))
+    where = created.project_dir
+    obj.output.data(
+        created.model_dump(), f"Created {where} ({created.files} files). Next: cd {where} && make install run test"
+    )
+
+
+def _show(proposal: InitResult, obj: CliContext) -> None:
+    if obj.output.as_json:
+        return  # JSON goes out once, at the end
+    click.echo(
+        f"Template {proposal.template} {proposal.template_version} ({proposal.reasons['template']}), "
+        f"engine {proposal.engine} -> {proposal.project_dir}"
+    )
+    rows = [[key, value, proposal.reasons.get(key, "template default")] for key, value in proposal.answers.items()]
+    obj.output.table(["answer", "value", "why"], rows)
