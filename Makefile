@@ -14,7 +14,7 @@ PACKAGES := databricks-shared-utilities databricks-ai-agents databricks-project-
 export DBX_SPARK__REQUIRE_DELTA ?= true
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: help install lint test bench build demo demo-utils clean
+.PHONY: help install lint test bench build demo demo-utils contracts clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -61,6 +61,9 @@ bench: $(STAMP) ## Run the benchmarks and print medians and ratios (see benchmar
 	$(RUN) python benchmarks/bench_quality.py
 	$(RUN) python benchmarks/bench_template.py
 	$(RUN) python benchmarks/bench_cli.py
+
+contracts: $(SYNCED) ## Regenerate the CLI and MCP contracts in specs/ from the code (a test checks they match)
+	$(RUN) python -m databricks_ai_agents.cli.reference specs/001-ai-native-data-eng-process/contracts
 
 build: $(STAMP) ## Build wheels and sdists of the three packages into dist/
 	$(UV) build --all-packages -o dist

@@ -1,6 +1,7 @@
 """The databricks-agent command as users run it: real subprocesses, exit codes, text and JSON output."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -103,3 +104,32 @@ def test_list_shows_agents_and_templates():
     assert [a["name"] for a in payload["agents"]] == ["init", "template"]
     assert payload["agents"][0]["mcp_tool"] == "init_project"
     assert [t["name"] for t in payload["templates"]] == ["databricks-pipeline"]
+
+
+def test_shell_completion_as_the_readme_documents_it():
+    def complete(words, cword):
+        env = {
+            **os.environ,
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+            "_DATABRICKS_AGENT_COMPLETE": "bash_complete",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        return result.stdout.split()
+
+    script = subprocess.run(
+        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "_DATABRICKS_AGENT_COMPLETE": "bash_source"},
+    )
+    assert "complete -o nosort -F" in script.stdout
+    assert complete("databricks-agent se", 1) == ["plain,serve"]
+    assert complete("databricks-agent templates s", 2) == ["plain,show", "plain,stats"]
