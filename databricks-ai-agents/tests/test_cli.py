@@ -101,7 +101,7 @@ def test_list_shows_agents_and_templates():
     assert "init      auto    yes     init_project" in text.stdout
     assert "databricks-pipeline" in text.stdout
     payload = json.loads(agent("--json", "list").stdout)
-    assert [a["name"] for a in payload["agents"]] == ["init", "template"]
+    assert [a["name"] for a in payload["agents"]] == ["init", "profile", "template"]
     assert payload["agents"][0]["mcp_tool"] == "init_project"
     assert [t["name"] for t in payload["templates"]] == ["databricks-pipeline"]
 

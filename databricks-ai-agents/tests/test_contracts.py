@@ -27,7 +27,7 @@ def agent(*args, env=None):
     )
 
 
-@pytest.mark.parametrize("name", ["cli.json", "mcp.json", "cli.md"])
+@pytest.mark.parametrize("name", ["cli.json", "mcp.json", "cli.md", "profile.schema.json"])
 def test_the_committed_contracts_match_the_code(tmp_path, name):
     write_contracts(tmp_path)
     committed = (CONTRACTS / name).read_text(encoding="utf-8")
@@ -36,9 +36,8 @@ def test_the_committed_contracts_match_the_code(tmp_path, name):
 
 def test_every_command_has_help_and_its_json_output_has_a_schema():
     commands = cli_reference()["commands"]
-    assert {"init", "list", "serve", "templates", "templates list", "templates show", "templates stats"} <= set(
-        commands
-    )
+    expected = {"init", "list", "profile", "serve", "templates", "templates list", "templates show", "templates stats"}
+    assert expected <= set(commands)
     for path, command in commands.items():
         assert command["help"], f"{path} has no help"
         assert all(option["help"] for option in command["options"]), f"an option of {path} has no help"
@@ -70,13 +69,16 @@ def _records(log):
         ("templates stats", ["templates", "stats"]),
         ("templates stats", ["templates", "stats", "--suggest", "--log", "{log}"]),
         ("init", ["init", "orders from csv", "--dry-run", "--output-dir", "{tmp}"]),
+        ("profile", ["profile", "{csv}"]),
     ],
 )
 def test_json_output_matches_the_contract(tmp_path, path, args):
     log = tmp_path / "usage.jsonl"
     if "{log}" in args:
         _records(log)
-    result = agent("--json", *[a.format(log=log, tmp=tmp_path) for a in args])
+    csv = tmp_path / "orders.csv"
+    csv.write_text("id,status\n1,open\n2,shipped\n3,open\n", encoding="utf-8")
+    result = agent("--json", *[a.format(log=log, tmp=tmp_path, csv=csv) for a in args])
     assert result.returncode == 0, result.stderr
     schema = json.loads((CONTRACTS / "cli.json").read_text(encoding="utf-8"))["commands"][path]["json_output"]
     jsonschema.validate(json.loads(result.stdout), schema)

@@ -54,7 +54,7 @@ def test_tools_resources_and_prompts_are_generated_from_the_registry(tmp_path, u
 
     tools, resources, prompts, agent_doc, prompt = run(tmp_path, work, usage_log=usage_log)
     by_name = {t.name: t for t in tools.tools}
-    assert set(by_name) == {"init_project", "propose_project", "list_templates"}
+    assert set(by_name) == {"init_project", "propose_project", "profile_data", "list_templates"}
     init = by_name["init_project"]
     assert init.input_schema["required"] == ["description"]
     assert init.input_schema["properties"]["output_dir"]["x-workspace-path"] is True
@@ -64,12 +64,13 @@ def test_tools_resources_and_prompts_are_generated_from_the_registry(tmp_path, u
     assert {str(r.uri) for r in resources.resources} == {
         "databricks-agent://templates/databricks-pipeline",
         "databricks-agent://agents/init",
+        "databricks-agent://agents/profile",
         "databricks-agent://agents/template",
     }
     definition = json.loads(agent_doc.contents[0].text)
     assert definition["mcp"]["tool"] == "init_project"
     assert "description" in definition["input_schema"]["properties"]
-    assert {p.name for p in prompts.prompts} == {"init", "template"}
+    assert {p.name for p in prompts.prompts} == {"init", "profile", "template"}
     assert "orders from CSV" in prompt.messages[0].content.text
 
 
@@ -188,5 +189,29 @@ def test_streamable_http_on_loopback_serves_the_same_tools(tmp_path, usage_log):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert {t.name for t in tools.tools} == {"init_project", "propose_project", "list_templates"}
+    assert {t.name for t in tools.tools} == {"init_project", "propose_project", "profile_data", "list_templates"}
     assert payload(proposal)["answers"]["source_format"] == "parquet"
+
+
+def test_profile_data_profiles_a_file_in_the_root_and_refuses_one_outside(tmp_path, usage_log):
+    root = tmp_path / "root"
+    (root / "data").mkdir(parents=True)
+    rows = "".join(f"{i},{'NA' if i % 10 == 0 else i % 7},{'open' if i % 3 else 'shipped'}\n" for i in range(1, 61))
+    (root / "data" / "orders.csv").write_text("order_id,score,status\n" + rows, encoding="utf-8")
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+
+    async def work(session):
+        profiled = await session.call_tool("profile_data", {"source": "data/orders.csv", "out_dir": "build/profile"})
+        outside = await session.call_tool("profile_data", {"source": "../secret.csv"})
+        escaping_out = await session.call_tool("profile_data", {"source": "data/orders.csv", "out_dir": "/tmp"})
+        return profiled, outside, escaping_out
+
+    profiled, outside, escaping_out = run(root, work, usage_log=usage_log)
+    assert not profiled.is_error, profiled.content
+    result = payload(profiled)
+    columns = {c["name"]: c for c in result["profile"]["columns"]}
+    assert result["profile"]["row_count"] == 60
+    assert columns["score"]["suggested_reader_options"] == {"nullValue": "NA"}
+    assert (root / "build" / "profile" / "profile.html").is_file()
+    assert outside.is_error and "is outside the workspace root" in outside.content[0].text
+    assert escaping_out.is_error and "out_dir" in escaping_out.content[0].text

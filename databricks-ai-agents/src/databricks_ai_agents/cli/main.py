@@ -20,6 +20,11 @@ from databricks_ai_agents.errors import AgentError
 COMMANDS = {
     "init": ("databricks_ai_agents.cli.commands.init", "init", "Create a project from a one-line description."),
     "list": ("databricks_ai_agents.cli.commands.list", "list_command", "List the agents and the project templates."),
+    "profile": (
+        "databricks_ai_agents.cli.commands.profile",
+        "profile",
+        "Profile a dataset and propose quality rules with evidence.",
+    ),
     "serve": ("databricks_ai_agents.cli.commands.serve", "serve", "Serve the agents over MCP to an IDE assistant."),
     "templates": ("databricks_ai_agents.cli.commands.templates", "templates", "List and inspect project templates."),
 }

@@ -1,4 +1,6 @@
-"""The CLI and MCP contracts, generated from the code: ``specs/.../contracts/{cli.json,mcp.json,cli.md}``.
+"""The CLI and MCP contracts, generated from the code: ``specs/.../contracts/``.
+
+``cli.json``, ``mcp.json``, ``cli.md``, and ``profile.schema.json`` (what ``profile.json`` holds).
 
 ``cli.json`` lists every command with its arguments, options, exit codes and the JSON schema of its ``--json``
 output; ``mcp.json`` lists the MCP server's tools (input and output schemas, annotations), resources and
@@ -89,9 +91,10 @@ JSON_OUTPUT: Final[dict[str, dict[str, Any] | None]] = {
 def cli_reference() -> dict[str, Any]:
     """Every command of ``databricks-agent``: help, arguments, options, and its ``--json`` schema."""
     from databricks_ai_agents.agents.init_agent import InitResult
+    from databricks_ai_agents.agents.profile_agent import ProfileResult
     from databricks_ai_agents.cli.main import cli
 
-    outputs = {**JSON_OUTPUT, "init": InitResult.model_json_schema()}
+    outputs = {**JSON_OUTPUT, "init": InitResult.model_json_schema(), "profile": ProfileResult.model_json_schema()}
     commands: dict[str, Any] = {}
     root = click.Context(cli, info_name="databricks-agent")
     for path, command in _walk(root, cli):
@@ -250,9 +253,12 @@ def render_markdown(cli_doc: dict[str, Any], mcp_doc: dict[str, Any]) -> str:
 
 
 def write_contracts(folder: Path) -> list[Path]:
-    """Write ``cli.json``, ``mcp.json`` and ``cli.md`` into ``folder``; return their paths."""
+    """Write ``cli.json``, ``mcp.json``, ``cli.md`` and ``profile.schema.json`` into ``folder``; return their paths."""
+    from databricks_utils.profiling import DatasetProfile
+
     cli_doc, mcp_doc = cli_reference(), mcp_reference()
     files = {
+        "profile.schema.json": json.dumps(DatasetProfile.model_json_schema(), indent=2) + "\n",
         "cli.json": json.dumps(cli_doc, indent=2, sort_keys=False) + "\n",
         "mcp.json": json.dumps(mcp_doc, indent=2, sort_keys=False) + "\n",
         "cli.md": render_markdown(cli_doc, mcp_doc),

@@ -29,6 +29,20 @@ WorkspacePath = Annotated[str, Field(json_schema_extra={WORKSPACE_PATH_KEY: True
 resolves it inside its workspace root, refusing any path that escapes it."""
 
 
+WorkspaceSource = Annotated[str, Field(json_schema_extra={WORKSPACE_PATH_KEY: "or-table"})]
+"""A request field holding a data source: a path (file, folder, glob), checked like :data:`WorkspacePath`, or a
+table name, passed through unchanged."""
+
+
+def workspace_source_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` declared as :data:`WorkspaceSource`."""
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(WORKSPACE_PATH_KEY) == "or-table"
+    )
+
+
 def workspace_path_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` declared as :data:`WorkspacePath` (the ones a sandbox must check).
 

@@ -15,10 +15,14 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from databricks_ai_agents.errors import AgentError
+
+_TABLE_NAME: Final = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){0,2}$")
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,17 @@ class WorkspaceRoot:
                 "Fix: use a path inside the root, or restart the server with a wider --root"
             )
         return resolved
+
+    def resolve_source(self, value: str, *, argument: str) -> str:
+        """A data source: a table name unchanged, or a path checked like :meth:`resolve`.
+
+        ``catalog.schema.table`` passes through when no such file is in the root; anything else is a path
+        (globs allowed) that must resolve inside the root.
+
+        Raises:
+            AgentError: The path escapes the root.
+        """
+        text = value.strip()
+        if _TABLE_NAME.match(text) and not (self.path / text).exists():
+            return text
+        return str(self.resolve(text, argument=argument))

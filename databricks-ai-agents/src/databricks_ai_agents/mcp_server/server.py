@@ -30,7 +30,7 @@ from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 
 from databricks_ai_agents import __version__
-from databricks_ai_agents.core.contract import workspace_path_fields
+from databricks_ai_agents.core.contract import workspace_path_fields, workspace_source_fields
 from databricks_ai_agents.core.definitions import Engine
 from databricks_ai_agents.core.prompts import list_prompts, load_prompt
 from databricks_ai_agents.core.registry import AgentRegistry, RegisteredAgent
@@ -131,8 +131,11 @@ async def _call_agent(
     timeout_s = registered.definition.execution.timeout_s
     try:
         for field in workspace_path_fields(model):
-            if field in arguments:
+            if arguments.get(field) is not None:
                 arguments[field] = str(root.resolve(str(arguments[field]), argument=field))
+        for field in workspace_source_fields(model):
+            if arguments.get(field) is not None:
+                arguments[field] = root.resolve_source(str(arguments[field]), argument=field)
         request = model.model_validate(arguments)
         with anyio.fail_after(timeout_s):
             return await anyio.to_thread.run_sync(

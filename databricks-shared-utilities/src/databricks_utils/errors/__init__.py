@@ -4,6 +4,7 @@ from databricks_utils.errors.exceptions import (
     ConfigError,
     ConfigFileNotFoundError,
     DatabricksUtilsError,
+    DataSourceError,
     DeltaUnavailableError,
     DependencyMissingError,
     RetryExhaustedError,
@@ -18,6 +19,7 @@ from databricks_utils.errors.transient import is_transient
 __all__ = [
     "ConfigError",
     "ConfigFileNotFoundError",
+    "DataSourceError",
     "DatabricksUtilsError",
     "DeltaUnavailableError",
     "DependencyMissingError",

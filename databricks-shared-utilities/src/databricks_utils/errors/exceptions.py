@@ -23,6 +23,10 @@ class RuleFileNotFoundError(RuleError, FileNotFoundError):
     """Raised when a data-quality rules file (or a DQX checks file) does not exist."""
 
 
+class DataSourceError(DatabricksUtilsError, ValueError):
+    """Raised when a data source (a file, folder, glob or table) is missing, unreadable or of an unknown format."""
+
+
 class SparkSessionError(DatabricksUtilsError, RuntimeError):
     """Raised when a Spark session cannot be created or reached in the configured mode."""
 
