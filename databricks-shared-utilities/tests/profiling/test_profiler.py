@@ -240,3 +240,24 @@ def test_measures_get_a_histogram_from_min_to_max(spark_session):
     assert sum(b.count for b in histogram) == profile.column("float 1").count
     assert histogram[0].lower == pytest.approx(float(profile.column("float 1").min))
     assert histogram[-1].upper == pytest.approx(float(profile.column("float 1").max))
+
+
+def test_a_composite_key_is_found_and_a_unique_float_is_not_a_key(frame):
+    stores, days = ["S1", "S2", "S3", "S4"], [f"2024-02-{d:02d}" for d in range(1, 11)]
+    rows = [
+        (store, day, i % 3, 100.0 + i * 1.37, "EUR")
+        for i, (store, day) in enumerate((s, d) for s in stores for d in days)
+    ]
+    profile = profile_dataframe(frame(rows, "store string, day string, shift int, revenue double, currency string"))
+
+    keys = [key.columns for key in profile.candidate_keys]
+    assert ("store", "day") in keys
+    assert not any("revenue" in key for key in keys)  # all distinct, but a measure: not an identifier
+    assert not any(set(key) > {"store", "day"} for key in keys)  # minimal: no triple around the pair
+    assert profile.column("revenue").semantic_class is SemanticClass.MEASURE
+    assert profile.jobs_used <= 3
+
+
+def test_a_single_identifier_is_a_candidate_key(frame):
+    profile = profile_dataframe(_orders(frame))
+    assert profile.candidate_keys[0].columns == ("order_id",)

@@ -435,3 +435,19 @@ def test_rules_hold_for_awkward_column_names(frame):
     summary = apply_rules(df, proposal.rules).summary()
     assert summary.quarantined_rows == 0
     assert summary.dataset_checks_failed == []
+
+
+def test_a_composite_candidate_key_becomes_a_warn_unique_rule_only_without_a_single_key():
+    from databricks_utils.profiling.model import CandidateKey
+
+    store, day = _col("store", approx_distinct=4), _col("day", "date", SemanticClass.TEMPORAL, approx_distinct=10)
+    composite = _profile(store, day).model_copy(
+        update={"candidate_keys": (CandidateKey(columns=("store", "day"), approx_distinct=100),)}
+    )
+    [rule] = [r for r in propose_rules(composite).rules.rules if r.check == "unique"]
+    assert (rule.name, rule.columns, rule.criticality) == ("store_day_unique", ["store", "day"], "warn")
+    assert "approx distinct (store, day) = 100 of 100 rows" in rule.provenance.evidence
+    with_single = composite.model_copy(
+        update={"candidate_keys": (CandidateKey(columns=("id",), approx_distinct=100), *composite.candidate_keys)}
+    )
+    assert not [r for r in propose_rules(with_single).rules.rules if r.columns]

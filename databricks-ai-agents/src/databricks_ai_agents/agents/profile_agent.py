@@ -15,14 +15,18 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from databricks_ai_agents.core.contract import WORKSPACE_PATH_KEY, Agent, AgentContext, WorkspaceSource
+from databricks_ai_agents.core.engine import StructuredLlm, Tool
 from databricks_ai_agents.errors import AgentError
-from databricks_utils.profiling import DatasetProfile
-from databricks_utils.profiling.findings import RuleProposal
+from databricks_utils.profiling import DatasetProfile, Finding, RuleProposal
+from databricks_utils.quality import Provenance, Rule, RuleSet
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
 
 OUTPUT_FILES: Final = ("profile.json", "profile.md", "profile.html", "rules.yml", "dqx_checks.yml", "monte_carlo.yml")
 
@@ -63,6 +67,7 @@ class ProfileResult(BaseModel):
     source: str
     profile: DatasetProfile
     proposal: RuleProposal
+    semantics: dict[str, str] = Field(default_factory=dict, description="Column meanings (LLM engine only).")
     files: list[str] = Field(default_factory=list, description="Files written into out_dir.")
     engine: str
 
@@ -89,6 +94,12 @@ class ProfileAgent(Agent[ProfileRequest, ProfileResult]):
             described = f"{sample.description} of {source.describe()}"
             profile = profile_dataframe(sample.frame, top_k=request.top_k, sample=described)
         proposal = propose_rules(profile, dataset=source.location)
+        semantics: dict[str, str] = {}
+        if context.engine == "llm" and context.llm is not None:
+            with reading(source):
+                proposal, semantics = refine_with_llm(
+                    profile, proposal, sample.frame, context.llm, source=source.describe()
+                )
         context.logger.info(
             "profile: %d rows, %d columns, %d rules, %d findings",
             profile.row_count,
@@ -101,7 +112,12 @@ class ProfileAgent(Agent[ProfileRequest, ProfileResult]):
             table = request.table or _monitored_table(source.location, source.kind)
             files = write_outputs((context.workdir / request.out_dir).resolve(), profile, proposal, table=table)
         return ProfileResult(
-            source=source.describe(), profile=profile, proposal=proposal, files=files, engine=context.engine
+            source=source.describe(),
+            profile=profile,
+            proposal=proposal,
+            semantics=semantics,
+            files=files,
+            engine=context.engine,
         )
 
 
@@ -134,3 +150,103 @@ def write_outputs(folder: Path, profile: DatasetProfile, proposal: RuleProposal,
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     return [str(folder / name) for name in OUTPUT_FILES]
+
+
+REFINE_TOOL: Final = Tool(
+    name="propose_semantics_and_rules",
+    description="Business meaning per column, and extra quality rules in the rule format.",
+    input_schema={
+        "type": "object",
+        "properties": {
+            "semantics": {"type": "object", "additionalProperties": {"type": "string"}},
+            "rules": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["semantics", "rules"],
+    },
+)
+LLM_PROVENANCE: Final = Provenance(
+    source="llm", evidence="proposed by Claude from the profile; holds on the profiled rows", confidence=0.5
+)
+
+
+def refine_with_llm(
+    profile: DatasetProfile, proposal: RuleProposal, frame: DataFrame, llm: StructuredLlm, *, source: str
+) -> tuple[RuleProposal, dict[str, str]]:
+    """Ask Claude for column meanings and extra rules, and keep only the rules that pass every check.
+
+    A rule is kept when it validates against the rule model, names profiled columns, does not repeat a check
+    the profiler proposed on that column, and holds on the profiled rows (even a ``warn`` rule). Kept rules
+    carry ``provenance.source: llm``; each dropped one becomes a finding saying why.
+
+    Returns:
+        The refined proposal, and the column meanings Claude gave (profiled columns only).
+    """
+    from databricks_ai_agents.core.prompts import load_prompt
+    from databricks_utils.quality import dump_rules
+
+    prompt = load_prompt("profile", "refine").render(
+        source=source,
+        columns_table=_columns_table(profile),
+        rules_yaml=dump_rules(proposal.rules),
+        findings="\n".join(f"- {f.column or '(dataset)'}: {f.message}" for f in proposal.findings) or "(none)",
+    )
+    reply = llm.structured(prompt, tool=REFINE_TOOL, agent="profile")
+    columns = {c.name for c in profile.columns}
+    raw_semantics, raw_rules = reply.get("semantics"), reply.get("rules")
+    semantics = {
+        str(k): str(v) for k, v in (raw_semantics if isinstance(raw_semantics, dict) else {}).items() if k in columns
+    }
+    kept, findings = [], []
+    existing = list(proposal.rules.rules)
+    for candidate in raw_rules if isinstance(raw_rules, list) else []:
+        rule, problem = _checked_llm_rule(candidate, existing, columns, frame)
+        if rule is not None:
+            kept.append(rule)
+            existing.append(rule)
+        else:
+            name = candidate.get("name", "?") if isinstance(candidate, dict) else "?"
+            findings.append(Finding(kind="other", message=f"Claude's rule {name!r} was dropped: {problem}"))
+    refined = RuleProposal(
+        rules=proposal.rules.model_copy(update={"rules": existing}), findings=(*proposal.findings, *findings)
+    )
+    return refined, semantics
+
+
+def _checked_llm_rule(
+    candidate: object, existing: list[Rule], columns: set[str], frame: DataFrame
+) -> tuple[Rule | None, str]:
+    """The rule with LLM provenance, or None and why it was dropped."""
+    try:
+        rule = Rule.model_validate({**(candidate if isinstance(candidate, dict) else {}), "provenance": LLM_PROVENANCE})
+    except ValueError as err:
+        return None, f"not a valid rule ({str(err).splitlines()[0]})"
+    used = {rule.column} if rule.column else set(rule.columns or [])
+    if not used <= columns:
+        return None, "it names a column the data does not have"
+    if any(r.name == rule.name for r in existing):
+        return None, "a rule with that name already exists"
+    if any(r.column == rule.column and r.check == rule.check for r in existing):
+        return None, "the profiler already proposed that check on that column"
+    failures = _failures(rule, frame)
+    return (None, failures) if failures else (rule, "")
+
+
+def _failures(rule: Rule, frame: DataFrame) -> str:
+    """Why ``rule`` does not hold on the profiled rows ('' when it does); a warn rule is checked as an error."""
+    from databricks_utils.errors import RuleError
+    from databricks_utils.quality import apply_rules
+
+    try:
+        strict = RuleSet(rules=[rule.model_copy(update={"criticality": "error"})])
+        failing = apply_rules(frame, strict).quarantine.count()
+    except RuleError as err:
+        return f"it does not fit the data ({str(err).splitlines()[0]})"
+    return f"it fails on {failing} of the profiled rows" if failing else ""
+
+
+def _columns_table(profile: DatasetProfile) -> str:
+    return "\n".join(
+        f"{c.name} | {c.spark_type} | {c.semantic_class.value} | {c.nulls} | {c.approx_distinct} | {c.min} | "
+        f"{c.max} | {c.inferred_type or ''}"
+        for c in profile.columns
+    )

@@ -20,12 +20,20 @@ from databricks_utils.profiling.classify import (
     type_family,
 )
 from databricks_utils.profiling.findings import Finding, RuleProposal
-from databricks_utils.profiling.model import ColumnProfile, DatasetProfile, LengthStats, Quantiles, SemanticClass
+from databricks_utils.profiling.model import (
+    CandidateKey,
+    ColumnProfile,
+    DatasetProfile,
+    LengthStats,
+    Quantiles,
+    SemanticClass,
+)
 from databricks_utils.profiling.monte_carlo import monte_carlo_monitors
 from databricks_utils.profiling.profiler import profile_dataframe
 from databricks_utils.profiling.rules import propose_rules
 
 __all__ = [
+    "CandidateKey",
     "ColumnProfile",
     "DatasetProfile",
     "Finding",

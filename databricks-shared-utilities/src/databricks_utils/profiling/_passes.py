@@ -223,3 +223,18 @@ def _float(value: object) -> float | None:
 
 def _str(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def key_aggregates(combinations: Sequence[tuple[int, ...]], rsd: float) -> dict[str, Column]:
+    """Pass 3 too: approximate distinct tuples of each column combination (candidate composite keys)."""
+    from pyspark.sql import functions as sf
+
+    return {
+        key_alias(combination): sf.approx_count_distinct(sf.struct(*[sf.col(f"_c{i}") for i in combination]), rsd)
+        for combination in combinations
+    }
+
+
+def key_alias(combination: tuple[int, ...]) -> str:
+    """The pass-3 column holding the distinct tuples of ``combination``."""
+    return "_key_" + "_".join(str(i) for i in combination)

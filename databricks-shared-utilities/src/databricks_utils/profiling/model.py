@@ -118,6 +118,15 @@ class ColumnProfile(BaseModel):
     histogram: tuple[HistogramBin, ...] = ()
 
 
+class CandidateKey(BaseModel):
+    """Columns whose value combinations are (approximately) all distinct: a candidate primary key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    columns: tuple[str, ...]
+    approx_distinct: int
+
+
 class DatasetProfile(BaseModel):
     """The profile of one DataFrame.
 
@@ -128,6 +137,7 @@ class DatasetProfile(BaseModel):
             Without adaptive query execution each is one Spark job; with it Spark may run one job per
             shuffle stage of a query, still a number independent of the columns.
         sample: The caller's description of what was profiled (e.g. ``"10% sample of main.sales.orders"``).
+        candidate_keys: Single identifier columns and minimal composite keys of 2-3 columns (approximate counts).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -136,6 +146,7 @@ class DatasetProfile(BaseModel):
     columns: tuple[ColumnProfile, ...]
     jobs_used: int
     sample: str | None = None
+    candidate_keys: tuple[CandidateKey, ...] = ()
 
     def column(self, name: str) -> ColumnProfile:
         """The profile of column ``name``.

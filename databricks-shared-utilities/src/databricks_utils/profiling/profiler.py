@@ -37,6 +37,8 @@ from databricks_utils.profiling._passes import (
     ROWS,
     Summary,
     Target,
+    key_aggregates,
+    key_alias,
     pattern_aggregates,
     read_histogram,
     read_patterns,
@@ -45,7 +47,8 @@ from databricks_utils.profiling._passes import (
     top_values_query,
 )
 from databricks_utils.profiling.classify import TypeFamily, classify_column, infer_string_type, type_family
-from databricks_utils.profiling.model import ColumnProfile, DatasetProfile, SemanticClass
+from databricks_utils.profiling.keys import KEY_RSD, MAX_KEY_COLUMNS, candidate_keys, key_combinations
+from databricks_utils.profiling.model import CandidateKey, ColumnProfile, DatasetProfile, SemanticClass
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -136,9 +139,11 @@ def _profile(df: DataFrame, *, top_k: int, max_categorical_distinct: int, sample
         if classes[t.index] is SemanticClass.MEASURE and (quantiles := summaries[t.index].quantiles) is not None
     }
     ranges = {index: bounds for index in fences if (bounds := _numeric_range(summaries[index])) is not None}
+    combinations = key_combinations(_key_like(targets, summaries, classes, rows))
     checked: dict[str, object] = {}
-    if strings or fences:
-        row = frame.agg(*[c.alias(a) for a, c in pattern_aggregates(strings, fences, ranges).items()]).first()
+    if strings or fences or combinations:
+        aggregates = {**pattern_aggregates(strings, fences, ranges), **key_aggregates(combinations, KEY_RSD)}
+        row = frame.agg(*[c.alias(a) for a, c in aggregates.items()]).first()
         checked = {} if row is None else row.asDict()
         jobs += 1
     columns = tuple(
@@ -152,8 +157,36 @@ def _profile(df: DataFrame, *, top_k: int, max_categorical_distinct: int, sample
         )
         for target in targets
     )
+    names = {t.index: t.name for t in targets}
+    singles = tuple(
+        CandidateKey(columns=(c.name,), approx_distinct=c.approx_distinct or 0)
+        for c in columns
+        if c.semantic_class is SemanticClass.IDENTIFIER and c.nulls == 0
+    )
+    distinct = {c: int(str(checked[key_alias(c)])) for c in combinations if checked.get(key_alias(c)) is not None}
+    keys = singles + candidate_keys(rows, distinct, names)
     logger.info("Profiled %d columns of %d rows in %d Spark queries", len(columns), rows, jobs)
-    return DatasetProfile(row_count=rows, columns=columns, jobs_used=jobs, sample=sample)
+    return DatasetProfile(row_count=rows, columns=columns, jobs_used=jobs, sample=sample, candidate_keys=keys)
+
+
+def _key_like(
+    targets: Sequence[Target], summaries: Mapping[int, Summary], classes: Mapping[int, SemanticClass], rows: int
+) -> list[int]:
+    """Columns that may be part of a composite key, the most distinct first.
+
+    They are complete, key-like in type and meaning, and not unique alone (that is a single-column key).
+    """
+    eligible = [
+        t
+        for t in targets
+        if t.family in (TypeFamily.STRING, TypeFamily.INTEGRAL, TypeFamily.TEMPORAL, TypeFamily.BOOLEAN)
+        and classes[t.index] not in (SemanticClass.MEASURE, SemanticClass.FREE_TEXT, SemanticClass.IDENTIFIER)
+        and rows >= 2  # noqa: PLR2004 - a key needs two rows
+        and summaries[t.index].count == rows
+        and (summaries[t.index].approx_distinct or 0) >= 2  # noqa: PLR2004 - a constant is never part of a key
+    ]
+    eligible.sort(key=lambda t: -(summaries[t.index].approx_distinct or 0))
+    return [t.index for t in eligible[:MAX_KEY_COLUMNS]]
 
 
 def _targets(df: DataFrame) -> list[Target]:

@@ -177,6 +177,7 @@ class _Proposer:
         arguments: dict[str, Any] | None = None,
         description: str | None = None,
         name: str | None = None,
+        columns: list[str] | None = None,
     ) -> None:
         base = name or f"{self._slugs[column.name] if column else 'dataset'}_{_SUFFIXES.get(check, check)}"
         unique_name, index = base, 2
@@ -188,6 +189,7 @@ class _Proposer:
                 name=unique_name,
                 check=check,
                 column=None if column is None else column.name,
+                columns=columns,
                 arguments=arguments or {},
                 criticality=criticality,
                 description=description,
@@ -223,6 +225,7 @@ class _Proposer:
                 confidence=PRIORS["expected_schema"],
                 description="Columns and types seen when profiling; extra columns are allowed",
             )
+        self._composite_key(rows)
         low, high = max(1, math.floor(rows / ROW_COUNT_FACTOR)), math.ceil(rows * ROW_COUNT_FACTOR)
         evidence = f"row_count {rows}; bounds are half to double it (factor {ROW_COUNT_FACTOR:g})"
         arguments: dict[str, Any] = {"min": low, "max": high}
@@ -237,6 +240,28 @@ class _Proposer:
             criticality="warn",
             evidence=evidence,
             confidence=PRIORS["row_count_between"] * support(rows),
+        )
+
+    def _composite_key(self, rows: int) -> None:
+        """``unique`` (warn) on the first composite candidate key when no single column is a key.
+
+        Warn, not error: the tuple count is approximate (about 1 % error), so the rule is evidence to confirm.
+        """
+        keys = self.profile.candidate_keys
+        if any(len(key.columns) == 1 for key in keys):
+            return
+        composite = next((key for key in keys if len(key.columns) > 1), None)
+        if composite is None:
+            return
+        self._add(
+            None,
+            "unique",
+            name=f"{'_'.join(self._slugs.get(c, 'column') for c in composite.columns)}_unique",
+            columns=list(composite.columns),
+            criticality="warn",
+            evidence=f"approx distinct ({', '.join(composite.columns)}) = {composite.approx_distinct} of {rows} rows",
+            confidence=PRIORS["unique_approx"] * support(rows),
+            description="A candidate composite key found by the profile",
         )
 
     # -- columns ---------------------------------------------------------------------------------------

@@ -13,19 +13,10 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from databricks_ai_agents.cli.context import CliContext
+from databricks_ai_agents.cli.params import key_values
 
 if TYPE_CHECKING:
     from databricks_ai_agents.agents.init_agent import InitResult
-
-
-def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for value in values:
-        key, sep, answer = value.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{value!r} is not KEY=VALUE (e.g. --set compute=classic)", param_hint="--set")
-        pairs[key.strip()] = answer
-    return pairs
 
 
 @click.command()
@@ -73,7 +64,7 @@ def init(
     request = InitRequest(
         description=description,
         template=template_name,
-        answers=_parse_sets(sets),
+        answers=key_values(sets, option="--set", example="compute=classic"),
         output_dir=str((output_dir or obj.project_dir).resolve()),
         dry_run=dry_run,
         force=force,

@@ -12,20 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 from databricks_ai_agents.cli.context import CliContext
+from databricks_ai_agents.cli.params import key_values
 
 if TYPE_CHECKING:
     from databricks_ai_agents.agents.profile_agent import ProfileResult
     from databricks_utils.profiling import ColumnProfile
-
-
-def _parse_options(values: tuple[str, ...]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for value in values:
-        key, sep, option = value.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{value!r} is not KEY=VALUE (e.g. --option nullValue=NA)", param_hint="--option")
-        options[key.strip()] = option
-    return options
 
 
 @click.command()
@@ -82,7 +73,7 @@ def profile(
     fields = {
         "source": source,
         "format": fmt,
-        "options": _parse_options(options),
+        "options": key_values(options, option="--option", example="nullValue=NA"),
         "sample_rows": sample_rows,
         "sample_fraction": sample_fraction,
         "seed": seed,
