@@ -76,7 +76,10 @@ def dqx_profile(spark, data, host: str) -> Callable[[], object] | None:  # noqa:
 
 def main() -> None:
     warehouse = Path(tempfile.mkdtemp(prefix="bench-profile-"))
-    spark = SparkSessionFactory.create(ProjectConfig(spark=SparkConfig(warehouse_dir=warehouse, delta=False)))
+    # A long computation, not a test run: C2 JIT (fast_local off) and a 4 GB driver heap; with the 1 GB default
+    # the listener thread ran out of heap on this frame.
+    config = SparkConfig(warehouse_dir=warehouse, delta=False, fast_local=False, conf={"spark.driver.memory": "4g"})
+    spark = SparkSessionFactory.create(ProjectConfig(spark=config))
     data = make_input(spark).cache()
     data.count()
     rows = [
