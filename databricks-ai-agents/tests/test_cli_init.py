@@ -1,18 +1,8 @@
 """`databricks-agent init`: the description becomes a rendered project (real subprocess, real cookiecutter)."""
 
 import json
-import subprocess
-import sys
 
-
-def agent(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+from databricks_ai_agents.testing import run_cli as agent
 
 
 def test_init_renders_the_project_with_the_answers_it_showed(tmp_path, private_usage_log):

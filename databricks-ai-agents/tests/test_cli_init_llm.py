@@ -3,22 +3,13 @@ loopback Messages API server (tests/conftest.py), never to the real API. Claude'
 
 import json
 import os
-import subprocess
-import sys
 
-from databricks_ai_agents.testing import tool_use
+from databricks_ai_agents.testing import run_cli, tool_use
 
 
 def agent(*args, env_extra, cwd):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")} | env_extra
-    return subprocess.run(
-        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        cwd=cwd,
-    )
+    return run_cli(*args, env=env, cwd=cwd)
 
 
 def test_claude_refines_the_rules_and_invalid_answers_are_dropped(messages_api, tmp_path):

@@ -7,6 +7,8 @@ import sys
 import pytest
 import yaml
 
+from databricks_ai_agents.testing import run_cli as agent
+
 pytestmark = [pytest.mark.spark, pytest.mark.subprocess]
 
 STATUSES = ("shipped", "shipped", "shipped", "open", "cancelled")
@@ -24,16 +26,6 @@ def orders_csv(rows=200):
             f"{i},{customer},{amount},{STATUSES[i % 5]},2024-{1 + i % 12:02d}-{1 + i % 28:02d},{discount},{i % 3}"
         )
     return "\n".join(lines) + "\n"
-
-
-def agent(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,10 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
+from databricks_ai_agents.testing import run_cli
 from databricks_ai_agents.usage import UsageRecord, record_usage
 
 PIPELINE = "databricks-pipeline"
@@ -20,13 +19,7 @@ def log(tmp_path):
 def agent(*args, log_path, **extra_env):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABRICKS_AGENT_NO_USAGE", "DO_NOT_TRACK"}}
     env |= {"DATABRICKS_AGENT_USAGE_LOG": str(log_path), **extra_env}
-    return subprocess.run(
-        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    return run_cli(*args, env=env)
 
 
 def write_runs(log_path, computes, *, outcome="created", template=PIPELINE):

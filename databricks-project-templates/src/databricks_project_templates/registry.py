@@ -42,6 +42,21 @@ class TemplateOption:
     prompt: str
     derived: bool
 
+    def as_dict(self) -> dict[str, object]:
+        """The option as JSON-ready data (what ``templates show --json`` and the MCP resource give).
+
+        Example:
+            >>> TemplateOption("cloud", "aws", ("aws", "azure"), "Cloud?", False).as_dict()["choices"]
+            ['aws', 'azure']
+        """
+        return {
+            "name": self.name,
+            "default": self.default,
+            "choices": list(self.choices),
+            "prompt": self.prompt,
+            "derived": self.derived,
+        }
+
 
 @dataclass(frozen=True)
 class TemplateInfo:

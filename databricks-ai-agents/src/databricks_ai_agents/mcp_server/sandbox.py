@@ -15,14 +15,10 @@ Example:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 from databricks_ai_agents.errors import AgentError
-
-_TABLE_NAME: Final = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){0,2}$")
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,9 @@ class WorkspaceRoot:
         Raises:
             AgentError: The path escapes the root.
         """
+        from databricks_utils.profiling.source import looks_like_table
+
         text = value.strip()
-        if _TABLE_NAME.match(text) and not (self.path / text).exists():
+        if looks_like_table(text) and not (self.path / text).exists():
             return text
         return str(self.resolve(text, argument=argument))

@@ -70,6 +70,18 @@ class Sample:
     rows: int | None = None
 
 
+def looks_like_table(text: str) -> bool:
+    """True when ``text`` reads as a table name (``tbl``, ``schema.tbl``, ``cat.schema.tbl``, backticks allowed).
+
+    A name ending in a data file extension (``orders.csv``) is a file, not a table.
+
+    Example:
+        >>> looks_like_table("main.sales.orders"), looks_like_table("data/orders.csv")
+        (True, False)
+    """
+    return bool(_TABLE_NAME.match(text)) and not any(text.lower().endswith(ext) for ext in _EXTENSIONS)
+
+
 def resolve_source(source: str, *, base_dir: Path, format: Format | None = None) -> Source:
     """A path (file, folder, glob; relative to ``base_dir``) when one exists, else a table name.
 
@@ -88,7 +100,7 @@ def resolve_source(source: str, *, base_dir: Path, format: Format | None = None)
         return Source("path", str(path), format or _format_of_files(matches, source))
     if path.exists():
         return Source("path", str(path.resolve()), format or _format_of(path, source))
-    if _TABLE_NAME.match(text) and not any(text.lower().endswith(ext) for ext in _EXTENSIONS):
+    if looks_like_table(text):
         return Source("table", text, None)
     raise DataSourceError(
         f"SOURCE {source!r}: no such file or folder (looked in {base_dir}), and it is not a table name. "

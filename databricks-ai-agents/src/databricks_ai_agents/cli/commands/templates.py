@@ -50,10 +50,7 @@ def show_template_command(obj: CliContext, name: str) -> None:
     from databricks_project_templates import get_template
 
     template = get_template(name)
-    options = [
-        {"name": o.name, "default": o.default, "choices": list(o.choices), "prompt": o.prompt, "derived": o.derived}
-        for o in template.options
-    ]
+    options = [o.as_dict() for o in template.options]
     payload = {
         "name": template.name,
         "version": template.version,
