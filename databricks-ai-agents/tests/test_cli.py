@@ -7,16 +7,9 @@ import sys
 
 import pytest
 
+from databricks_ai_agents.testing import run_cli as agent
+
 HEAVY = ("pyspark", "anthropic", "mcp", "databricks.sdk", "cookiecutter", "databricks_utils", "pandas")
-
-
-def agent(*args):
-    return subprocess.run(
-        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_help_lists_the_commands_and_the_global_options():
@@ -99,9 +92,10 @@ def test_list_shows_agents_and_templates():
     assert text.stdout.startswith("Agents\n")
     assert "template  auto    no      propose_project" in text.stdout
     assert "init      auto    yes     init_project" in text.stdout
+    assert "quality   rules   no      review_code" in text.stdout
     assert "databricks-pipeline" in text.stdout
     payload = json.loads(agent("--json", "list").stdout)
-    assert [a["name"] for a in payload["agents"]] == ["init", "profile", "template"]
+    assert [a["name"] for a in payload["agents"]] == ["init", "profile", "quality", "template"]
     assert payload["agents"][0]["mcp_tool"] == "init_project"
     assert [t["name"] for t in payload["templates"]] == ["databricks-pipeline"]
 

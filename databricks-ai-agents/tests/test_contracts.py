@@ -3,31 +3,20 @@ the README documents every command."""
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from databricks_ai_agents.cli.reference import cli_reference, write_contracts
+from databricks_ai_agents.testing import run_cli as agent
 from databricks_ai_agents.usage import UsageRecord, record_usage
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS = REPO / "specs" / "001-ai-native-data-eng-process" / "contracts"
 
 
-def agent(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-c", "from databricks_ai_agents.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-
-
-@pytest.mark.parametrize("name", ["cli.json", "mcp.json", "cli.md", "profile.schema.json"])
+@pytest.mark.parametrize("name", ["cli.json", "mcp.json", "cli.md", "profile.schema.json", "code-review-rules.md"])
 def test_the_committed_contracts_match_the_code(tmp_path, name):
     write_contracts(tmp_path)
     committed = (CONTRACTS / name).read_text(encoding="utf-8")
@@ -36,7 +25,17 @@ def test_the_committed_contracts_match_the_code(tmp_path, name):
 
 def test_every_command_has_help_and_its_json_output_has_a_schema():
     commands = cli_reference()["commands"]
-    expected = {"init", "list", "profile", "serve", "templates", "templates list", "templates show", "templates stats"}
+    expected = {
+        "init",
+        "list",
+        "profile",
+        "quality",
+        "serve",
+        "templates",
+        "templates list",
+        "templates show",
+        "templates stats",
+    }
     assert expected <= set(commands)
     for path, command in commands.items():
         assert command["help"], f"{path} has no help"
@@ -70,6 +69,7 @@ def _records(log):
         ("templates stats", ["templates", "stats", "--suggest", "--log", "{log}"]),
         ("init", ["init", "orders from csv", "--dry-run", "--output-dir", "{tmp}"]),
         ("profile", ["profile", "{csv}"]),
+        ("quality", ["quality", "{py}", "--fail-on", "never"]),
     ],
 )
 def test_json_output_matches_the_contract(tmp_path, path, args):
@@ -78,7 +78,11 @@ def test_json_output_matches_the_contract(tmp_path, path, args):
         _records(log)
     csv = tmp_path / "orders.csv"
     csv.write_text("id,status\n1,open\n2,shipped\n3,open\n", encoding="utf-8")
-    result = agent("--json", *[a.format(log=log, tmp=tmp_path, csv=csv) for a in args])
+    py = tmp_path / "job.py"
+    py.write_text(
+        "from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n", encoding="utf-8"
+    )
+    result = agent("--json", *[a.format(log=log, tmp=tmp_path, csv=csv, py=py) for a in args])
     assert result.returncode == 0, result.stderr
     schema = json.loads((CONTRACTS / "cli.json").read_text(encoding="utf-8"))["commands"][path]["json_output"]
     jsonschema.validate(json.loads(result.stdout), schema)

@@ -54,7 +54,7 @@ def test_tools_resources_and_prompts_are_generated_from_the_registry(tmp_path, u
 
     tools, resources, prompts, agent_doc, prompt = run(tmp_path, work, usage_log=usage_log)
     by_name = {t.name: t for t in tools.tools}
-    assert set(by_name) == {"init_project", "propose_project", "profile_data", "list_templates"}
+    assert set(by_name) == {"init_project", "propose_project", "profile_data", "review_code", "list_templates"}
     init = by_name["init_project"]
     assert init.input_schema["required"] == ["description"]
     assert init.input_schema["properties"]["output_dir"]["x-workspace-path"] is True
@@ -65,12 +65,13 @@ def test_tools_resources_and_prompts_are_generated_from_the_registry(tmp_path, u
         "databricks-agent://templates/databricks-pipeline",
         "databricks-agent://agents/init",
         "databricks-agent://agents/profile",
+        "databricks-agent://agents/quality",
         "databricks-agent://agents/template",
     }
     definition = json.loads(agent_doc.contents[0].text)
     assert definition["mcp"]["tool"] == "init_project"
     assert "description" in definition["input_schema"]["properties"]
-    assert {p.name for p in prompts.prompts} == {"init", "profile", "template"}
+    assert {p.name for p in prompts.prompts} == {"init", "profile", "quality", "template"}
     assert "orders from CSV" in prompt.messages[0].content.text
 
 
@@ -146,9 +147,9 @@ def test_read_only_serves_only_tools_that_write_nothing(tmp_path, usage_log):
         return await session.list_tools(), await session.list_prompts()
 
     tools, prompts = run(tmp_path, work, "--read-only", usage_log=usage_log)
-    assert {t.name for t in tools.tools} == {"propose_project", "list_templates"}
+    assert {t.name for t in tools.tools} == {"propose_project", "review_code", "list_templates"}
     assert all(t.annotations.read_only_hint for t in tools.tools)
-    assert {p.name for p in prompts.prompts} == {"template"}
+    assert {p.name for p in prompts.prompts} == {"quality", "template"}
 
 
 def test_streamable_http_on_loopback_serves_the_same_tools(tmp_path, usage_log):
@@ -189,7 +190,13 @@ def test_streamable_http_on_loopback_serves_the_same_tools(tmp_path, usage_log):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert {t.name for t in tools.tools} == {"init_project", "propose_project", "profile_data", "list_templates"}
+    assert {t.name for t in tools.tools} == {
+        "init_project",
+        "propose_project",
+        "profile_data",
+        "review_code",
+        "list_templates",
+    }
     assert payload(proposal)["answers"]["source_format"] == "parquet"
 
 
@@ -215,3 +222,29 @@ def test_profile_data_profiles_a_file_in_the_root_and_refuses_one_outside(tmp_pa
     assert (root / "build" / "profile" / "profile.html").is_file()
     assert outside.is_error and "is outside the workspace root" in outside.content[0].text
     assert escaping_out.is_error and "out_dir" in escaping_out.content[0].text
+
+
+def test_review_code_reviews_files_in_the_root_and_refuses_paths_outside(tmp_path, usage_log):
+    root = tmp_path / "root"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "job.py").write_text("import pyspark\nif df.count() == 0:\n    pass\n", encoding="utf-8")
+    (tmp_path / "elsewhere.py").write_text("x = 1\n", encoding="utf-8")
+
+    async def work(session):
+        tools = await session.list_tools()
+        reviewed = await session.call_tool("review_code", {"paths": ["src"], "fail_on": "warning"})
+        outside = await session.call_tool("review_code", {"paths": ["src", "../elsewhere.py"]})
+        empty = await session.call_tool("review_code", {"paths": []})
+        return tools, reviewed, outside, empty
+
+    tools, reviewed, outside, empty = run(root, work, usage_log=usage_log)
+    tool = next(t for t in tools.tools if t.name == "review_code")
+    assert tool.annotations.read_only_hint is True
+    assert tool.input_schema["properties"]["paths"]["x-workspace-path"] == "list"
+    assert not reviewed.is_error, reviewed.content
+    result = payload(reviewed)
+    assert result["failed"] is True
+    [finding] = result["report"]["files"][0]["findings"]
+    assert (finding["rule"], finding["line"]) == ("DBA102", 2)
+    assert outside.is_error and "is outside the workspace root" in outside.content[0].text
+    assert empty.is_error

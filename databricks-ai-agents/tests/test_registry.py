@@ -32,7 +32,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_the_shipped_definitions_load_into_a_registry_that_runs():
     registry = load_registry()
-    assert registry.names == ("init", "profile", "template")
+    assert registry.names == ("init", "profile", "quality", "template")
     assert registry.get("init").definition.mcp.hidden_fields == ("force",)
     registered = registry.get("template")
     assert registered.implementation is TemplateAgent
@@ -93,7 +93,7 @@ def test_implementations_must_match_their_definition(tmp_path, change, message):
 
 
 def test_unknown_agents_suggest_the_closest():
-    expected = r"no agent named 'templat' \(did you mean 'template'\?\)\. Agents: init, profile, template"
+    expected = r"no agent named 'templat' \(did you mean 'template'\?\)\. Agents: init, profile, quality, template"
     with pytest.raises(AgentError, match=expected):
         load_registry().get("templat")
 

@@ -7,7 +7,6 @@ only when they run, so ``--help`` stays fast.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -15,7 +14,7 @@ import click
 from databricks_ai_agents.cli.context import CliContext
 from databricks_ai_agents.cli.lazy import LazyGroup
 from databricks_ai_agents.cli.output import Output
-from databricks_ai_agents.errors import AgentError
+from databricks_ai_agents.errors import is_user_error
 
 COMMANDS = {
     "init": ("databricks_ai_agents.cli.commands.init", "init", "Create a project from a one-line description."),
@@ -25,12 +24,15 @@ COMMANDS = {
         "profile",
         "Profile a dataset and propose quality rules with evidence.",
     ),
+    "quality": (
+        "databricks_ai_agents.cli.commands.quality",
+        "quality",
+        "Review PySpark and Databricks code and notebooks (text, JSON or SARIF).",
+    ),
     "serve": ("databricks_ai_agents.cli.commands.serve", "serve", "Serve the agents over MCP to an IDE assistant."),
     "templates": ("databricks_ai_agents.cli.commands.templates", "templates", "List and inspect project templates."),
 }
 """Command name -> (module, attribute, one-line help). One module per command."""
-
-_USER_ERROR_TYPES = ("databricks_utils.errors.exceptions", "DatabricksUtilsError")
 
 
 class AgentCLI(LazyGroup):
@@ -41,19 +43,9 @@ class AgentCLI(LazyGroup):
         try:
             return super().invoke(ctx)
         except Exception as err:
-            if not _is_user_error(err) or (isinstance(ctx.obj, CliContext) and ctx.obj.output.verbose):
+            if not is_user_error(err) or (isinstance(ctx.obj, CliContext) and ctx.obj.output.verbose):
                 raise
             raise click.ClickException(str(err)) from err
-
-
-def _is_user_error(err: BaseException) -> bool:
-    if isinstance(err, AgentError):
-        return True
-    # databricks-utils' errors (config, templates, rules) are user errors too; its module is only looked up
-    # when already loaded, so importing this CLI never imports databricks-utils.
-    module = sys.modules.get(_USER_ERROR_TYPES[0])
-    base = getattr(module, _USER_ERROR_TYPES[1], None) if module is not None else None
-    return base is not None and isinstance(err, base)
 
 
 @click.group(cls=AgentCLI, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

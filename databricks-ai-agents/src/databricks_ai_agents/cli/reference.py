@@ -92,9 +92,16 @@ def cli_reference() -> dict[str, Any]:
     """Every command of ``databricks-agent``: help, arguments, options, and its ``--json`` schema."""
     from databricks_ai_agents.agents.init_agent import InitResult
     from databricks_ai_agents.agents.profile_agent import ProfileResult
+    from databricks_ai_agents.agents.quality_agent import QualityResult
     from databricks_ai_agents.cli.main import cli
 
-    outputs = {**JSON_OUTPUT, "init": InitResult.model_json_schema(), "profile": ProfileResult.model_json_schema()}
+    outputs = {
+        **JSON_OUTPUT,
+        "init": InitResult.model_json_schema(),
+        "profile": ProfileResult.model_json_schema(),
+        # `quality --list-rules --json` prints the rule list instead; see code-review-rules.md.
+        "quality": QualityResult.model_json_schema(),
+    }
     commands: dict[str, Any] = {}
     root = click.Context(cli, info_name="databricks-agent")
     for path, command in _walk(root, cli):
@@ -253,7 +260,9 @@ def render_markdown(cli_doc: dict[str, Any], mcp_doc: dict[str, Any]) -> str:
 
 
 def write_contracts(folder: Path) -> list[Path]:
-    """Write ``cli.json``, ``mcp.json``, ``cli.md`` and ``profile.schema.json`` into ``folder``; return their paths."""
+    """Write ``cli.json``, ``mcp.json``, ``cli.md``, ``profile.schema.json`` and ``code-review-rules.md``."""
+    from databricks_ai_agents.lint.reference import rule_reference
+    from databricks_ai_agents.lint.rules import all_rules
     from databricks_utils.profiling import DatasetProfile
 
     cli_doc, mcp_doc = cli_reference(), mcp_reference()
@@ -262,6 +271,7 @@ def write_contracts(folder: Path) -> list[Path]:
         "cli.json": json.dumps(cli_doc, indent=2, sort_keys=False) + "\n",
         "mcp.json": json.dumps(mcp_doc, indent=2, sort_keys=False) + "\n",
         "cli.md": render_markdown(cli_doc, mcp_doc),
+        "code-review-rules.md": rule_reference(all_rules()),
     }
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():

@@ -34,13 +34,18 @@ WorkspaceSource = Annotated[str, Field(json_schema_extra={WORKSPACE_PATH_KEY: "o
 table name, passed through unchanged."""
 
 
+WorkspacePaths = Annotated[list[str], Field(min_length=1, json_schema_extra={WORKSPACE_PATH_KEY: "list"})]
+"""A request field holding one or more paths, each checked like :data:`WorkspacePath`."""
+
+
+def workspace_path_list_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` declared as :data:`WorkspacePaths`."""
+    return _marked(model, "list")
+
+
 def workspace_source_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` declared as :data:`WorkspaceSource`."""
-    return tuple(
-        name
-        for name, field in model.model_fields.items()
-        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(WORKSPACE_PATH_KEY) == "or-table"
-    )
+    return _marked(model, "or-table")
 
 
 def workspace_path_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -53,10 +58,20 @@ def workspace_path_fields(model: type[BaseModel]) -> tuple[str, ...]:
         >>> workspace_path_fields(Req)
         ('output_dir',)
     """
+    return _marked(model, True)
+
+
+def _marked(model: type[BaseModel], marker: object) -> tuple[str, ...]:
+    # `is` for True: a bare `==` would also match 1, and "list" must not match True.
     return tuple(
         name
         for name, field in model.model_fields.items()
-        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(WORKSPACE_PATH_KEY) is True
+        if isinstance(field.json_schema_extra, dict)
+        and (
+            field.json_schema_extra.get(WORKSPACE_PATH_KEY) is True
+            if marker is True
+            else field.json_schema_extra.get(WORKSPACE_PATH_KEY) == marker
+        )
     )
 
 

@@ -30,12 +30,16 @@ from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 
 from databricks_ai_agents import __version__
-from databricks_ai_agents.core.contract import workspace_path_fields, workspace_source_fields
+from databricks_ai_agents.core.contract import (
+    workspace_path_fields,
+    workspace_path_list_fields,
+    workspace_source_fields,
+)
 from databricks_ai_agents.core.definitions import Engine
 from databricks_ai_agents.core.prompts import list_prompts, load_prompt
 from databricks_ai_agents.core.registry import AgentRegistry, RegisteredAgent
 from databricks_ai_agents.core.runner import run_agent
-from databricks_ai_agents.errors import AgentError
+from databricks_ai_agents.errors import AgentError, is_user_error
 from databricks_ai_agents.mcp_server.sandbox import WorkspaceRoot
 
 SERVER_NAME: Final = "databricks-agent"
@@ -133,6 +137,9 @@ async def _call_agent(
         for field in workspace_path_fields(model):
             if arguments.get(field) is not None:
                 arguments[field] = str(root.resolve(str(arguments[field]), argument=field))
+        for field in workspace_path_list_fields(model):
+            if isinstance(arguments.get(field), list):
+                arguments[field] = [str(root.resolve(str(item), argument=field)) for item in arguments[field]]
         for field in workspace_source_fields(model):
             if arguments.get(field) is not None:
                 arguments[field] = root.resolve_source(str(arguments[field]), argument=field)
@@ -149,15 +156,9 @@ async def _call_agent(
     except (AgentError, ValidationError) as err:
         raise ToolError(str(err)) from err
     except Exception as err:
-        if _is_user_error(err):
+        if is_user_error(err):
             raise ToolError(str(err)) from err
         raise
-
-
-def _is_user_error(err: Exception) -> bool:
-    from databricks_utils.errors import DatabricksUtilsError  # templates' errors derive from it
-
-    return isinstance(err, DatabricksUtilsError)
 
 
 def _add_template_listing(server: MCPServer) -> None:
@@ -192,10 +193,7 @@ def _add_resources(server: MCPServer, registry: AgentRegistry) -> None:
     from databricks_project_templates import list_templates
 
     for template in list_templates():
-        options = [
-            {"name": o.name, "default": o.default, "choices": list(o.choices), "prompt": o.prompt, "derived": o.derived}
-            for o in template.options
-        ]
+        options = [o.as_dict() for o in template.options]
         document = json.dumps({**_template_summary(template), "options": options}, indent=2)
         _add_static(server, f"templates/{template.name}", document, f"Template {template.name}: its options")
     for name in registry.names:
