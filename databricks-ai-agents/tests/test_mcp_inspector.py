@@ -36,7 +36,7 @@ def inspector(root, *args):
 def test_the_inspector_lists_the_tools_with_their_schemas(tmp_path):
     listed = inspector(tmp_path, "--method", "tools/list")
     tools = {tool["name"]: tool for tool in listed["tools"]}
-    assert set(tools) == {"init_project", "propose_project", "profile_data", "list_templates"}
+    assert set(tools) == {"init_project", "propose_project", "profile_data", "review_code", "list_templates"}
     assert tools["init_project"]["inputSchema"]["required"] == ["description"]
     assert tools["propose_project"]["annotations"]["readOnlyHint"] is True
 
