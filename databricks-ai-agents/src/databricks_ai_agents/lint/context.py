@@ -62,10 +62,17 @@ class FileContext:
         by_type, parents = self._by_type, self._parents
         todo: deque[ast.AST] = deque([tree])
         pop, push, ast_type = todo.popleft, todo.append, ast.AST
+        # Load/Store contexts and operators are shared singletons: indexing them would give each one
+        # thousands of "parents" and cost a third of the walk. Rules read them from their node (compare.ops).
+        child_fields: dict[type[ast.AST], tuple[str, ...]] = {}
         while todo:
             node: ast.AST = pop()
-            by_type[type(node)].append(node)
-            for name in node._fields:
+            kind = type(node)
+            by_type[kind].append(node)
+            fields = child_fields.get(kind)
+            if fields is None:
+                fields = child_fields[kind] = tuple(f for f in kind._fields if f not in {"ctx", "op", "ops"})
+            for name in fields:
                 value = getattr(node, name, None)
                 if isinstance(value, ast_type):
                     parents[value] = node

@@ -181,7 +181,7 @@ def print_not_logger(ctx: FileContext) -> Iterator[Hit]:
     """``print(...)`` in library modules, except command-line output."""
     if not ctx.is_library or _is_script(ctx):
         return
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("print"):
         if not (isinstance(call.func, ast.Name) and call.func.id == "print") or ctx.keyword(call, "file"):
             continue
         function = ctx.enclosing_function(call)
@@ -402,7 +402,7 @@ def _named_values(ctx: FileContext) -> Iterator[tuple[str, ast.expr]]:
             name = ctx.string(key)
             if name:
                 yield name, value
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("option"):
         if ctx.method(call) == "option" and len(call.args) == len(("key", "value")):  # .option("password", "...")
             name = ctx.string(call.args[0])
             if name:

@@ -231,7 +231,7 @@ def union_by_position(ctx: FileContext) -> Iterator[Hit]:
     if not ctx.uses_spark:
         return
     sets: _SetNames | None = None
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named(*_UNIONS):
         if not isinstance(call.func, ast.Attribute) or call.func.attr not in _UNIONS:
             continue
         if len(call.args) != 1 or call.keywords:
@@ -395,7 +395,7 @@ def join_on_non_key(ctx: FileContext) -> Iterator[Hit]:
     if not ctx.uses_spark:
         return
     identifiers: set[str] | None = None
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("join"):
         if not isinstance(call.func, ast.Attribute) or call.func.attr != "join":
             continue
         other, on = ctx.argument(call, 0, "other"), ctx.argument(call, 1, "on")
@@ -734,7 +734,7 @@ def sql_injection(ctx: FileContext) -> Iterator[Hit]:
     if not ctx.uses_spark:
         return
     bindings: Bindings | None = None
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("sql"):
         if ctx.method(call) != "sql":
             continue
         query = ctx.argument(call, 0, "sqlQuery")
@@ -780,7 +780,7 @@ def self_comparing_join(ctx: FileContext) -> Iterator[Hit]:
     """``a.join(b, a.x == a.x)`` (any column reference equal on both sides), except self-joins ``a.join(a, ...)``."""
     if not ctx.uses_spark:
         return
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("join"):
         if not isinstance(call.func, ast.Attribute) or call.func.attr != "join":
             continue
         other, on = ctx.argument(call, 0, "other"), ctx.argument(call, 1, "on")

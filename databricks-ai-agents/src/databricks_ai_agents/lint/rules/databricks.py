@@ -267,7 +267,7 @@ def display_in_library(ctx: FileContext) -> Iterator[Hit]:
     if not ctx.is_library:
         return
     bound: set[str] | None = None
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("display", "displayHTML"):
         if isinstance(call.func, ast.Name) and call.func.id in {"display", "displayHTML"}:
             bound = bound if bound is not None else _bound_names(ctx)
             if call.func.id not in bound:

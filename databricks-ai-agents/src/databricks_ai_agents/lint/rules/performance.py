@@ -500,7 +500,7 @@ def withcolumn_in_loop(ctx: FileContext) -> Iterator[Hit]:
     if not ctx.uses_spark or ctx.is_test:
         return
     reported: set[ast.AST] = set()
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named(*_WITH_COLUMN):
         method = ctx.method(call)
         if method not in _WITH_COLUMN:
             continue
@@ -1289,7 +1289,7 @@ def cartesian_join(ctx: FileContext) -> Iterator[Hit]:
     """
     if not ctx.uses_spark or ctx.is_test:
         return
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("join", "crossJoin"):
         method = ctx.method(call)
         receiver = _receiver(call)
         if method not in {"join", "crossJoin"} or receiver is None or not call.args:
@@ -1376,7 +1376,7 @@ def sort_without_limit(ctx: FileContext) -> Iterator[Hit]:
     """
     if not ctx.uses_spark or ctx.is_test:
         return
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named(*_SORTS):
         method = ctx.method(call)
         receiver = _receiver(call)
         if method not in _SORTS or receiver is None or not call.args:
@@ -1445,7 +1445,7 @@ def driver_round_trip(ctx: FileContext) -> Iterator[Hit]:
     """``createDataFrame`` whose data comes from ``toPandas()``/``collect()`` of a frame in the same scope."""
     if not ctx.uses_spark or ctx.is_test:
         return
-    for call in ctx.nodes(ast.Call):
+    for call in ctx.calls_named("createDataFrame"):
         if ctx.method(call) != "createDataFrame":
             continue
         data = ctx.argument(call, 0, "data")

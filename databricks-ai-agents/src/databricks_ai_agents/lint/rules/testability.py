@@ -46,7 +46,21 @@ _DATAFRAME = re.compile(r"\bDataFrame\b")
 
 
 def _transform_calls(ctx: FileContext, function: _Function) -> tuple[list[ast.Call], list[ast.Call]]:
-    """The function's own (not nested functions') DataFrame method calls: (deriving, shaping)."""
+    """The function's own (not nested functions') DataFrame method calls: (deriving, shaping).
+
+    Three rules ask this of every function, so the answers are kept per file.
+    """
+    known: dict[_Function, tuple[list[ast.Call], list[ast.Call]]] = ctx.memo("testability.transforms", _empty)
+    if function not in known:
+        known[function] = _find_transform_calls(ctx, function)
+    return known[function]
+
+
+def _empty(ctx: FileContext) -> dict[_Function, tuple[list[ast.Call], list[ast.Call]]]:
+    return {}
+
+
+def _find_transform_calls(ctx: FileContext, function: _Function) -> tuple[list[ast.Call], list[ast.Call]]:
     deriving: list[ast.Call] = []
     shaping: list[ast.Call] = []
     for call in _own_calls(ctx, function):
