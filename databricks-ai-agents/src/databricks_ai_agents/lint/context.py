@@ -57,31 +57,7 @@ class FileContext:
         self._qualified: dict[ast.AST, str | None] = {}  # rules ask about the same call again and again
         self._by_type: dict[type[ast.AST], list[ast.AST]] = defaultdict(list)
         self._parents: dict[ast.AST, ast.AST] = {}
-        # One breadth-first pass (ast.walk's order) that indexes types and parents together: ast.walk plus
-        # a second iter_child_nodes per node cost twice as much, and this is most of a file's review time.
-        by_type, parents = self._by_type, self._parents
-        todo: deque[ast.AST] = deque([tree])
-        pop, push, ast_type = todo.popleft, todo.append, ast.AST
-        # Load/Store contexts and operators are shared singletons: indexing them would give each one
-        # thousands of "parents" and cost a third of the walk. Rules read them from their node (compare.ops).
-        child_fields: dict[type[ast.AST], tuple[str, ...]] = {}
-        while todo:
-            node: ast.AST = pop()
-            kind = type(node)
-            by_type[kind].append(node)
-            fields = child_fields.get(kind)
-            if fields is None:
-                fields = child_fields[kind] = tuple(f for f in kind._fields if f not in {"ctx", "op", "ops"})
-            for name in fields:
-                value = getattr(node, name, None)
-                if isinstance(value, ast_type):
-                    parents[value] = node
-                    push(value)
-                elif isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, ast_type):
-                            parents[item] = node
-                            push(item)
+        _index_tree(tree, self._by_type, self._parents)
 
     # -- the file -------------------------------------------------------------------------------------
     @cached_property
@@ -143,6 +119,15 @@ class FileContext:
         if key not in self._memo:
             self._memo[key] = build(self)
         return self._memo[key]  # type: ignore[return-value]
+
+    def release(self) -> None:
+        """Drop the per-file memos once the file's review is over.
+
+        Rule indexes point back at this context, and the engine reviews with the cyclic garbage collector
+        off, so without this every file's tree would stay alive to the end of the review.
+        """
+        self._memo.clear()
+        self._qualified.clear()
 
     @cached_property
     def _calls_by_name(self) -> dict[str, list[ast.Call]]:
@@ -329,6 +314,52 @@ class FileContext:
     def hit_at(line: int, message: str, *, column: int = 1, width: int = 1) -> Hit:
         """A hit on one line (for findings in comments, strings or notebook magics)."""
         return Hit(line, column, line, column + width, message)
+
+
+def _index_tree(tree: ast.AST, by_type: dict[type[ast.AST], list[ast.AST]], parents: dict[ast.AST, ast.AST]) -> None:
+    """One breadth-first pass (ast.walk's order) indexing node types and parents together.
+
+    This is most of a file's review time, so it avoids what ast.walk pays for: a generator per node, and
+    looking at fields that never hold nodes. Each node type's fields are sorted once, from the first node
+    of that type: lists, nodes (or None), and plain values (names, constants) that are skipped. Load/Store
+    contexts and operators are shared singletons: indexing them would give each one thousands of
+    "parents"; rules read them from their node (``compare.ops``).
+    """
+    todo: deque[ast.AST] = deque([tree])
+    pop, push, ast_type = todo.popleft, todo.append, ast.AST
+    layout: dict[type[ast.AST], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    while todo:
+        node = pop()
+        kind = type(node)
+        by_type[kind].append(node)
+        fields = layout.get(kind)
+        if fields is None:
+            fields = layout[kind] = _layout(node)
+        single, many = fields
+        for name in single:
+            value = getattr(node, name, None)
+            if isinstance(value, ast_type):
+                parents[value] = node
+                push(value)
+        for name in many:
+            for item in getattr(node, name, None) or ():
+                if isinstance(item, ast_type):
+                    parents[item] = node
+                    push(item)
+
+
+def _layout(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    single: list[str] = []
+    many: list[str] = []
+    for name in node._fields:
+        if name in {"ctx", "op", "ops"}:
+            continue
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            many.append(name)
+        elif value is None or isinstance(value, ast.AST):
+            single.append(name)  # None: a node or a plain value, checked per node
+    return tuple(single), tuple(many)
 
 
 def _is_main_guard(test: ast.expr) -> bool:

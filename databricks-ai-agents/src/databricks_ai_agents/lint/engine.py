@@ -187,6 +187,7 @@ def _review_path(path: Path, rules: Sequence[Rule], config: QualityConfig) -> _F
     if ctx is not None:
         facts = {rule.id: rule.collect(ctx) for rule in rules if rule.collect is not None}
         project = ProjectFile(path=path, is_test=ctx.is_test, facts={k: v for k, v in facts.items() if v is not None})
+        ctx.release()
     text = source.text
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     return _FileResult(

@@ -864,7 +864,9 @@ def _find_udfs(ctx: FileContext, index: _Index) -> list[_Udf]:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if _is_udf_ref(ctx, target, _UDF_NAMES):
                 add(decorator, definition.name, definition, _arrow(ctx, decorator), ())
-    for call in ctx.nodes(ast.Call):
+    # Only calls named udf (or an import alias of it) or register can declare one.
+    aliases = [local for local, name in ctx.imports.items() if name in _UDF_NAMES]
+    for call in ctx.calls_named("udf", "register", *aliases):
         parent = ctx.parent(call)
         if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and call in parent.decorator_list:
             continue
