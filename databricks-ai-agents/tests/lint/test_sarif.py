@@ -1,6 +1,7 @@
 """SARIF output validates against the official SARIF 2.1.0 schema (read from ../shared, not copied here)."""
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -11,15 +12,23 @@ from databricks_ai_agents.lint.model import Category, Finding, Severity
 from databricks_ai_agents.lint.rules import all_rules
 from databricks_ai_agents.lint.sarif import to_sarif
 
-SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+REPO = Path(__file__).resolve().parents[3]
+# The official schema is never copied into this repository: $SARIF_SCHEMA, else ../shared/schemas next to
+# this checkout, else the workplace's /work/shared (CI runs on a clone elsewhere).
+CANDIDATES = [
+    *([Path(os.environ["SARIF_SCHEMA"])] if os.environ.get("SARIF_SCHEMA") else []),
+    REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json",
+    Path("/work/shared/schemas/sarif-schema-2.1.0.json"),
+]
 NOTEBOOK = "# Databricks notebook source\nimport pyspark\n\n# COMMAND ----------\n\nif df.count() == 0:\n    pass\n"
 
 
 @pytest.fixture(scope="module")
 def validator():
-    if not SCHEMA.is_file():
-        pytest.fail(f"the official SARIF schema is missing at {SCHEMA} (the workplace's shared/schemas)")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    found = next((path for path in CANDIDATES if path.is_file()), None)
+    if found is None:
+        pytest.fail(f"the official SARIF 2.1.0 schema is in none of {[str(p) for p in CANDIDATES]}: set SARIF_SCHEMA")
+    schema = json.loads(found.read_text(encoding="utf-8"))
     return jsonschema.validators.validator_for(schema)(schema)
 
 
