@@ -39,11 +39,12 @@ $(INSPECTOR): $(SYNCED)
 
 install: $(STAMP) $(INSPECTOR) ## Create .venv from uv.lock, fetch the Delta Lake jars and the MCP Inspector (once)
 
-lint: $(SYNCED) ## ruff check, ruff format --check, mypy (strict), import-linter
+lint: $(SYNCED) ## ruff check, ruff format --check, mypy (strict), import-linter, our own code review
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
 	$(RUN) lint-imports
+	$(RUN) databricks-agent quality . --fail-on warning
 
 test: $(STAMP) $(INSPECTOR) ## Run every test this machine can run, with branch coverage (>= 90 %)
 	@rm -f .coverage .coverage.*

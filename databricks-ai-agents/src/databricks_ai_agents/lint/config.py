@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import tomllib
 from pathlib import Path, PurePath
 from typing import Literal
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from databricks_ai_agents.errors import AgentError
 from databricks_ai_agents.lint.model import Category, Severity
+from databricks_ai_agents.lint.sources import matches_path
 
 FailOn = Literal["error", "warning", "never"]
 _CATEGORIES = {category.value for category in Category}
@@ -62,7 +62,7 @@ class QualityConfig(BaseModel):
             return False
         posix = path.as_posix()
         return any(
-            _path_matches(posix, pattern) and _matches(codes, rule_id, category)
+            matches_path(posix, pattern) and _matches(codes, rule_id, category)
             for pattern, codes in self.per_path_ignores.items()
         )
 
@@ -84,12 +84,6 @@ class QualityConfig(BaseModel):
 
 def _matches(selectors: list[str], rule_id: str, category: str) -> bool:
     return any(s in ("ALL", category) or rule_id.startswith(s.upper()) for s in selectors)
-
-
-def _path_matches(posix: str, pattern: str) -> bool:
-    # "tests/**" should match tests/a.py wherever the review started, so try every suffix of the path.
-    parts = posix.split("/")
-    return any(fnmatch.fnmatch("/".join(parts[i:]), pattern) for i in range(len(parts)))
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -6,6 +6,7 @@ a notebook's cells), and the notebook magics (``%run``, ``%sql``...) that are no
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass, field
@@ -95,7 +96,21 @@ def collect_files(paths: list[Path], *, exclude: tuple[str, ...] = ()) -> tuple[
 
 
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    return any(path.match(pattern) for pattern in patterns)
+    posix = path.as_posix()
+    return any(matches_path(posix, pattern) for pattern in patterns)
+
+
+def matches_path(posix: str, pattern: str) -> bool:
+    """``pattern`` (fnmatch: ``*`` also crosses ``/``) matches the path or any tail of it.
+
+    So ``tests/*`` and ``tests/**`` match ``tests/a.py`` and ``tests/unit/b.py`` wherever the review started.
+
+    Example:
+        >>> matches_path("/repo/src/gen/deep/m.py", "src/gen/**"), matches_path("/repo/src/m.py", "gen/*")
+        (True, False)
+    """
+    parts = posix.split("/")
+    return any(fnmatch.fnmatch("/".join(parts[i:]), pattern) for i in range(len(parts)))
 
 
 def _has_notebook_header(path: Path) -> bool:
