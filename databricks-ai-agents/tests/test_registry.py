@@ -8,7 +8,7 @@ import pytest
 from databricks_ai_agents.agents.template_agent import TemplateAgent, TemplateProposal, TemplateRequest
 from databricks_ai_agents.core.contract import AgentContext
 from databricks_ai_agents.core.definitions import load_definitions
-from databricks_ai_agents.core.registry import load_registry
+from databricks_ai_agents.core.registry import load_agent, load_registry
 from databricks_ai_agents.errors import AgentError
 
 GOOD = """\
@@ -109,3 +109,19 @@ def test_mcp_settings_are_checked_against_the_request_model(tmp_path):
     twice = GOOD + GOOD.split("agents:\n", 1)[1].replace("  template:", "  template_two:")
     with pytest.raises(AgentError, match=r"mcp\.tool propose_project is used by more than one agent"):
         load_registry(write(tmp_path, twice))
+
+
+def test_load_agent_imports_only_that_agent():
+    """A CLI command running one agent must not pay for the others' imports (the profiler's stack)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from databricks_ai_agents.core.registry import load_agent; "
+        "agent = load_agent('quality'); "
+        "print(agent.implementation.__name__, 'databricks_ai_agents.agents.profile_agent' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["QualityAgent", "False"]
+    with pytest.raises(AgentError, match=r"no agent named 'qualty' \(did you mean 'quality'\?\)"):
+        load_agent("qualty")

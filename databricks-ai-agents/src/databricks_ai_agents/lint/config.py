@@ -58,13 +58,22 @@ class QualityConfig(BaseModel):
 
     def ignored_on(self, path: PurePath, rule_id: str, category: str) -> bool:
         """True when ``per-path-ignores`` turns the rule off for ``path``."""
+        selectors = self.path_ignores(path)
+        return bool(selectors) and _matches(selectors, rule_id, category)
+
+    def path_ignores(self, path: PurePath) -> list[str]:
+        """The selectors ``per-path-ignores`` applies to ``path`` (match each pattern once per file, not per rule)."""
         if not self.per_path_ignores:
-            return False
+            return []
         posix = path.as_posix()
-        return any(
-            matches_path(posix, pattern) and _matches(codes, rule_id, category)
-            for pattern, codes in self.per_path_ignores.items()
-        )
+        return [
+            code for pattern, codes in self.per_path_ignores.items() if matches_path(posix, pattern) for code in codes
+        ]
+
+    @staticmethod
+    def selects(selectors: list[str], rule_id: str, category: str) -> bool:
+        """True when one of ``selectors`` (ID, ID prefix, category or ALL) names the rule."""
+        return _matches(selectors, rule_id, category)
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         """The rule's severity after the overrides."""

@@ -221,8 +221,9 @@ def _review_source(
         return [_finding(Rule(SYNTAX_ERROR), hit, source, config)], None
     ctx = FileContext(source, tree)
     findings: list[Finding] = []
+    ignored = config.path_ignores(source.path)
     for rule in rules:
-        if rule.check is None or config.ignored_on(source.path, rule.id, rule.spec.category):
+        if rule.check is None or (ignored and config.selects(ignored, rule.id, rule.spec.category)):
             continue
         for hit in rule.check(ctx):
             if not suppressed(rule.id, ctx.lines, hit.line, hit.end_line):

@@ -54,10 +54,10 @@ def init(
     """Create a project from DESCRIPTION, e.g. "daily sales pipeline from CSV with a dashboard"."""
     from databricks_ai_agents.agents.init_agent import InitAgent, InitRequest, tracked
     from databricks_ai_agents.core.definitions import Engine
-    from databricks_ai_agents.core.registry import load_registry
+    from databricks_ai_agents.core.registry import load_agent
     from databricks_ai_agents.core.runner import build_context
 
-    definition = load_registry().get("init").definition
+    definition = load_agent("init").definition
     context = build_context(
         definition, workdir=obj.project_dir, engine=None if engine is None else cast("Engine", engine)
     )

@@ -65,7 +65,7 @@ def profile(
     from databricks_ai_agents.agents.profile_agent import ProfileRequest
     from databricks_ai_agents.agents.profile_agent import ProfileResult as Result
     from databricks_ai_agents.core.definitions import Engine
-    from databricks_ai_agents.core.registry import load_registry
+    from databricks_ai_agents.core.registry import load_agent
     from databricks_ai_agents.core.runner import run_agent
 
     if sample_rows is not None and sample_fraction is not None:
@@ -88,7 +88,7 @@ def profile(
         raise click.UsageError(problems) from err
     with obj.output.status(f"Profiling {source}"):
         result = run_agent(
-            load_registry().get("profile"),
+            load_agent("profile"),
             request,
             workdir=obj.project_dir,
             engine=None if engine is None else cast("Engine", engine),

@@ -93,7 +93,7 @@ def quality(
     from databricks_ai_agents.agents.quality_agent import QualityRequest
     from databricks_ai_agents.agents.quality_agent import QualityResult as Result
     from databricks_ai_agents.core.definitions import Engine
-    from databricks_ai_agents.core.registry import load_registry
+    from databricks_ai_agents.core.registry import load_agent
     from databricks_ai_agents.core.runner import run_agent
 
     try:
@@ -110,7 +110,7 @@ def quality(
         raise click.UsageError("; ".join(e["msg"] for e in err.errors())) from err
     with obj.output.status(f"Reviewing {', '.join(map(str, paths))}"):
         result = run_agent(
-            load_registry().get("quality"),
+            load_agent("quality"),
             request,
             workdir=obj.project_dir,
             engine=None if engine is None else cast("Engine", engine),
