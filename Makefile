@@ -61,6 +61,7 @@ bench: $(STAMP) ## Run the benchmarks and print medians and ratios (see benchmar
 	$(RUN) python benchmarks/bench_fixtures.py
 	$(RUN) python benchmarks/bench_quality.py
 	$(RUN) python benchmarks/bench_profile.py
+	$(RUN) python benchmarks/bench_code_review.py
 	$(RUN) python benchmarks/bench_template.py
 	$(RUN) python benchmarks/bench_cli.py
 
