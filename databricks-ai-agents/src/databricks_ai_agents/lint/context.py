@@ -201,6 +201,14 @@ class FileContext:
             child = ancestor
         return False
 
+    def under_main_guard(self, node: ast.AST) -> bool:
+        """True when ``node`` is inside an ``if __name__ == "__main__":`` block."""
+        return any(isinstance(a, ast.If) and _is_main_guard(a.test) for a in self.ancestors(node))
+
+    def functions(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Every ``def`` and ``async def`` of the file (nested ones and methods included)."""
+        return [*self.nodes(ast.FunctionDef), *self.nodes(ast.AsyncFunctionDef)]
+
     def runs_at_import(self, node: ast.AST) -> bool:
         """True when the node runs on ``import`` of the module: not in a function, not under a main guard."""
         for ancestor in self.ancestors(node):

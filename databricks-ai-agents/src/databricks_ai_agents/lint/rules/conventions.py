@@ -77,21 +77,6 @@ def is_command(ctx: FileContext, function: ast.AST) -> bool:
     return any(name.rsplit(".", 1)[-1] in {"command", "group"} for name in decorator_names(ctx, function))
 
 
-def under_main_guard(ctx: FileContext, node: ast.AST) -> bool:
-    """True when ``node`` is inside an ``if __name__ == "__main__":`` block."""
-    return any(isinstance(a, ast.If) and _is_main_guard(a.test) for a in ctx.ancestors(node))
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and len(test.comparators) == 1
-        and FileContext.string(test.comparators[0]) == "__main__"
-    )
-
-
 def _is_script(ctx: FileContext) -> bool:
     return ctx.path.name == "cli.py" or bool(_SCRIPT_FOLDERS.intersection(PurePath(ctx.path).parts[:-1]))
 
@@ -185,7 +170,7 @@ def print_not_logger(ctx: FileContext) -> Iterator[Hit]:
         if not (isinstance(call.func, ast.Name) and call.func.id == "print") or ctx.keyword(call, "file"):
             continue
         function = ctx.enclosing_function(call)
-        if under_main_guard(ctx, call) or _is_cli_function(ctx, function):
+        if ctx.under_main_guard(call) or _is_cli_function(ctx, function):
             continue
         yield ctx.hit(call, "print() in a library module: log with get_logger(__name__) instead")
 
@@ -544,7 +529,7 @@ def logging_config_in_library(ctx: FileContext) -> Iterator[Hit]:
         name = ctx.qualified(call.func)
         if name not in {"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"}:
             continue
-        if under_main_guard(ctx, call) or _is_cli_function(ctx, ctx.enclosing_function(call)):
+        if ctx.under_main_guard(call) or _is_cli_function(ctx, ctx.enclosing_function(call)):
             continue
         short = name.rsplit(".", 1)[-1]
         yield ctx.hit(call, f"{short}() in a library module reconfigures the whole program's logging")

@@ -90,7 +90,7 @@ class _Index:
     @cached_property
     def functions(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-        for node in _definitions(self.ctx):
+        for node in self.ctx.functions():
             found[node.name] = node
         return found
 
@@ -106,10 +106,6 @@ class _Index:
         """What ``name`` is assigned in ``scope``, else at module level."""
         key = name if isinstance(name, str) else name.id
         return self.assigned.get((scope, key)) or self.assigned.get((None, key), [])
-
-
-def _definitions(ctx: FileContext) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    return [*ctx.nodes(ast.FunctionDef), *ctx.nodes(ast.AsyncFunctionDef)]
 
 
 def _index(ctx: FileContext) -> _Index:
@@ -859,7 +855,7 @@ def _find_udfs(ctx: FileContext, index: _Index) -> list[_Udf]:
             seen.add(function)
         found.append(_Udf(site, name, function, arrow, builtins or _function_builtins(ctx, function)))
 
-    for definition in _definitions(ctx):
+    for definition in ctx.functions():
         for decorator in definition.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if _is_udf_ref(ctx, target, _UDF_NAMES):

@@ -104,10 +104,6 @@ def _calls_by_function(ctx: FileContext) -> dict[ast.AST | None, list[ast.Call]]
     return grouped
 
 
-def _functions(ctx: FileContext) -> list[_Function]:
-    return [*ctx.nodes(ast.FunctionDef), *ctx.nodes(ast.AsyncFunctionDef)]
-
-
 def _is_entry_point(ctx: FileContext, function: _Function, *, readers: bool) -> bool:
     name = function.name
     if name in ENTRY_POINT_NAMES or name.startswith("run_") or name.endswith(("_job", "_main")):
@@ -224,7 +220,7 @@ def transform_creates_session(ctx: FileContext) -> Iterator[Hit]:
     """A library function with DataFrame transformations that gets a session itself."""
     if not _library_spark(ctx):
         return
-    for function in _functions(ctx):
+    for function in ctx.functions():
         deriving, _ = _transform_calls(ctx, function)
         if not deriving or _is_entry_point(ctx, function, readers=False):
             continue
@@ -276,7 +272,7 @@ def transform_reads_tables(ctx: FileContext) -> Iterator[Hit]:
     """A library function with DataFrame transformations that reads a table or files itself."""
     if not _library_spark(ctx):
         return
-    for function in _functions(ctx):
+    for function in ctx.functions():
         deriving, _ = _transform_calls(ctx, function)
         if not deriving or _is_entry_point(ctx, function, readers=True) or _takes_dataframe(function):
             continue
@@ -459,7 +455,7 @@ def _strings(facts: object) -> list[str]:
 
 def _public_transforms(ctx: FileContext) -> list[str]:
     names: list[str] = []
-    for function in _functions(ctx):
+    for function in ctx.functions():
         if function.name.startswith("_") or not isinstance(ctx.parent(function), ast.Module):
             continue
         arguments = function.args
@@ -554,7 +550,7 @@ _SKIPPING_CALLS = frozenset({"skip", "xfail", "importorskip"})
 
 
 def _test_functions(ctx: FileContext) -> Iterator[_Function]:
-    for function in _functions(ctx):
+    for function in ctx.functions():
         if not (function.name.startswith("test_") or function.name == "test"):
             continue
         parent = ctx.parent(function)
@@ -607,7 +603,7 @@ def _is_true(node: ast.expr | None) -> bool:
 
 def _local_helpers(ctx: FileContext) -> dict[str, _Function]:
     helpers: dict[str, _Function] = {}
-    for function in _functions(ctx):
+    for function in ctx.functions():
         parent = ctx.parent(function)
         if isinstance(parent, ast.Module | ast.ClassDef):
             helpers.setdefault(function.name, function)
