@@ -84,12 +84,13 @@ def review(
         else:
             reports[display_path(result.path)] = (result, list(result.findings))
     project_files = [r.project for r in results if r.project is not None]
-    for file, finding in _project_findings(project_files, selected, config):
+    reread = _Reread()
+    for file, finding in _project_findings(project_files, selected, config, reread):
         reports[display_path(file.path)][1].append(finding)
     for finding in extra_findings:
         if finding.path in reports and config.enabled(finding.rule, finding.category, Path(finding.path)):
             result, found = reports[finding.path]
-            if not suppressed(finding.rule, _lines_of(result.path), finding.line, finding.end_line):
+            if not suppressed(finding.rule, reread.lines(result.path), finding.line, finding.end_line):
                 found.append(finding)
     return _report(reports, skipped, len(selected))
 
@@ -232,27 +233,42 @@ def _review_source(
 
 
 def _project_findings(
-    files: list[ProjectFile], rules: Sequence[Rule], config: QualityConfig
+    files: list[ProjectFile], rules: Sequence[Rule], config: QualityConfig, reread: _Reread
 ) -> Iterable[tuple[ProjectFile, Finding]]:
-    sources: dict[Path, LintSource] = {}
     for rule in rules:
         if rule.check_project is None:
             continue
         for file, hit in rule.check_project(files):
             if config.ignored_on(file.path, rule.id, rule.spec.category):
                 continue
-            # Re-read only the files with a project finding: for their noqa comments and notebook cells.
-            source = sources.get(file.path) or read_source(file.path)
-            if isinstance(source, str):
-                continue
-            sources[file.path] = source
-            if not suppressed(rule.id, source.text.splitlines(), hit.line, hit.end_line):
+            source = reread.source(file.path)
+            if source is not None and not suppressed(rule.id, reread.lines(file.path), hit.line, hit.end_line):
                 yield file, _finding(rule, hit, source, config)
 
 
-def _lines_of(path: Path) -> list[str]:
-    source = read_source(path)
-    return [] if isinstance(source, str) else source.text.splitlines()
+class _Reread:
+    """Files read again after the workers are done, once each.
+
+    Only files with a project or ruff finding are re-read, for their ``# noqa`` comments and notebook
+    cells: the workers' results carry no text.
+    """
+
+    def __init__(self) -> None:
+        self._sources: dict[Path, tuple[LintSource | None, list[str]]] = {}
+
+    def _get(self, path: Path) -> tuple[LintSource | None, list[str]]:
+        if path not in self._sources:
+            source = read_source(path)
+            self._sources[path] = (None, []) if isinstance(source, str) else (source, source.text.splitlines())
+        return self._sources[path]
+
+    def source(self, path: Path) -> LintSource | None:
+        """The file as a source, None when it can no longer be read."""
+        return self._get(path)[0]
+
+    def lines(self, path: Path) -> list[str]:
+        """The file's Python lines (empty when it can no longer be read)."""
+        return self._get(path)[1]
 
 
 def _finding(rule: Rule, hit: Hit, source: LintSource, config: QualityConfig) -> Finding:
